@@ -1,0 +1,74 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "terrace",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "terrace", targets: ["terrace"]),
+        .library(name: "TerraceCore", targets: ["TerraceCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+    ],
+    targets: [
+        // The core: model, loading, validation, expressions, graph, planning. No process or network I/O;
+        // every side effect sits behind a protocol with an in-memory fake.
+        .target(
+            name: "TerraceCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // The Terraform modules Terrace ships (modules/aws/*), bundled as resources next to the binary.
+        .target(
+            name: "TerraceModules",
+            path: "modules",
+            exclude: ["README.md"],
+            sources: ["Bundle"],
+            resources: [.copy("aws")],
+            swiftSettings: strict
+        ),
+        // Driver: the local disk (file system, local-directory state store, built-in module lookup).
+        .target(
+            name: "TerraceLocal",
+            dependencies: ["TerraceCore", "TerraceModules"],
+            swiftSettings: strict
+        ),
+        // Driver: git (module sources fetched with the git CLI).
+        .target(
+            name: "TerraceGit",
+            dependencies: [
+                "TerraceCore",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            swiftSettings: strict
+        ),
+        // The command-line interface.
+        .target(
+            name: "TerraceCLI",
+            dependencies: [
+                "TerraceCore", "TerraceLocal", "TerraceGit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "terrace", dependencies: ["TerraceCLI"], swiftSettings: strict),
+        .testTarget(name: "TerraceCoreTests", dependencies: ["TerraceCore"], swiftSettings: strict),
+        .testTarget(
+            name: "TerraceCLITests",
+            dependencies: ["TerraceCLI", "TerraceCore", "TerraceLocal", "TerraceGit"],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,45 @@
+/// One infrastructure, from a manifest with `kind: Infrastructure`: its settings and its units.
+public struct Infrastructure: Hashable, Sendable {
+    /// The infrastructure's name, unique in the repository.
+    public var name: String
+    /// The manifest file, relative to the repository root.
+    public var file: String
+    /// Where the manifest's document starts.
+    public var location: SourceLocation
+    /// Variables the manifest's inputs can reference as `infra.vars.NAME`.
+    public var vars: [String: Value]
+    /// The cloud the infrastructure lives in.
+    public var cloud: CloudSettings
+    /// Where state is kept.
+    public var backend: BackendSettings
+    /// Whether drift is corrected by re-applying (`drift: correct`) or only reported.
+    public var correctDrift: Bool
+    /// The units: built-in sections first, in the product's order, then the `units` list in order.
+    public var units: [UnitSpec]
+
+    /// Creates an infrastructure.
+    public init(
+        name: String,
+        file: String,
+        location: SourceLocation,
+        vars: [String: Value] = [:],
+        cloud: CloudSettings,
+        backend: BackendSettings,
+        correctDrift: Bool = false,
+        units: [UnitSpec] = []
+    ) {
+        self.name = name
+        self.file = file
+        self.location = location
+        self.vars = vars
+        self.cloud = cloud
+        self.backend = backend
+        self.correctDrift = correctDrift
+        self.units = units
+    }
+
+    /// The unit named `name`, if any.
+    public func unit(named name: String) -> UnitSpec? {
+        units.first { $0.name == name }
+    }
+}

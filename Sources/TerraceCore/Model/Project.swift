@@ -1,0 +1,28 @@
+/// The project-wide settings of a repository, from `terrace.yaml` at its root (all optional).
+public struct Project: Hashable, Sendable {
+    /// The project's name; defaults to the repository folder's name.
+    public var name: String
+    /// Variables every infrastructure can reference as `project.vars.NAME`.
+    public var vars: [String: Value]
+    /// How Terraform is run.
+    public var terraform: TerraformSettings
+    /// Whether infrastructures removed from the repository are destroyed by the reconciler.
+    public var prune: Bool
+    /// Where the project document starts, when there is one.
+    public var location: SourceLocation?
+
+    /// Creates project settings.
+    public init(
+        name: String,
+        vars: [String: Value] = [:],
+        terraform: TerraformSettings = TerraformSettings(),
+        prune: Bool = false,
+        location: SourceLocation? = nil
+    ) {
+        self.name = name
+        self.vars = vars
+        self.terraform = terraform
+        self.prune = prune
+        self.location = location
+    }
+}

@@ -1,0 +1,27 @@
+/// The plan for one unit: its action and why.
+public struct UnitPlan: Codable, Hashable, Sendable {
+    /// The unit's name.
+    public var name: String
+    /// `builtin` or `custom` (`removed` for units only the record knows).
+    public var kind: String
+    /// The module, as shown to users.
+    public var module: String
+    /// What will happen.
+    public var action: UnitAction
+    /// The upstream units whose outputs this unit's inputs wait for (they may change), sorted.
+    public var pendingUpstream: [String]
+    /// Why the action was chosen, as short phrases.
+    public var reasons: [String]
+    /// The unit's direct dependencies.
+    public var dependsOn: [String]
+    /// The desired-state digest, when all inputs are known.
+    public var digest: String?
+    /// The digest recorded at the last apply.
+    public var recordedDigest: String?
+
+    /// Whether this is `update` only because upstream outputs may change.
+    public var isPendingUpstream: Bool { action == .update && !pendingUpstream.isEmpty && digest == nil }
+
+    /// The action as shown to people: `update (pending upstream)` for pending updates.
+    public var actionLabel: String { isPendingUpstream ? "update (pending upstream)" : action.rawValue }
+}

@@ -1,0 +1,63 @@
+/// Where Terrace keeps its record of what was applied, one record per infrastructure.
+///
+/// `TerraceLocal.LocalDirectoryStateStore` keeps JSON files in a folder; ``InMemoryStateStore`` serves tests;
+/// the S3 store keeps the record next to the Terraform state.
+public protocol StateStore: Sendable {
+    /// The record of `infrastructure`, or nil when nothing was applied yet.
+    func load(infrastructure: String) async throws(StateStoreError) -> InfrastructureRecord?
+    /// Replaces the record of `record.infrastructure`.
+    func save(_ record: InfrastructureRecord) async throws(StateStoreError)
+    /// Removes the record of `infrastructure`.
+    func remove(infrastructure: String) async throws(StateStoreError)
+    /// The names of all infrastructures with a record.
+    func infrastructures() async throws(StateStoreError) -> [String]
+}
+
+/// A state store could not be read or written.
+public struct StateStoreError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    public enum Code: Hashable, Sendable {
+        case unreadable
+        case corrupt
+        case unwritable
+    }
+
+    /// The kind of failure.
+    public var code: Code
+    /// A one-line message safe to show.
+    public var message: String
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// A state store held in memory.
+public actor InMemoryStateStore: StateStore {
+    private var records: [String: InfrastructureRecord]
+
+    /// Creates a store holding `records`.
+    public init(records: [InfrastructureRecord] = []) {
+        self.records = Dictionary(records.map { ($0.infrastructure, $0) }, uniquingKeysWith: { _, last in last })
+    }
+
+    public func load(infrastructure: String) throws(StateStoreError) -> InfrastructureRecord? {
+        records[infrastructure]
+    }
+
+    public func save(_ record: InfrastructureRecord) throws(StateStoreError) {
+        records[record.infrastructure] = record
+    }
+
+    public func remove(infrastructure: String) throws(StateStoreError) {
+        records[infrastructure] = nil
+    }
+
+    public func infrastructures() throws(StateStoreError) -> [String] {
+        records.keys.sorted()
+    }
+}

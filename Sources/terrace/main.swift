@@ -1,0 +1,3 @@
+import TerraceCLI
+
+await Terrace.start()
