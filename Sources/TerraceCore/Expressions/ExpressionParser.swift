@@ -61,7 +61,9 @@ struct ExpressionParser {
     private func unexpected(_ expectation: String, message: String? = nil) -> ExpressionError {
         if current.kind == .end {
             return ExpressionError(
-                at: location(openOffset), "unterminated `${`", hint: "\(expectation); add `}` to close the expression")
+                at: location(openOffset), "unterminated `${`",
+                hint: expectation.hasPrefix("expected `}`")
+                    ? "add `}` to close the expression" : "\(expectation); add `}` to close the expression")
         }
         if let message {
             return ExpressionError(at: location(current.start), message, hint: expectation)

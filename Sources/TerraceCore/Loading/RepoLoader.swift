@@ -111,7 +111,12 @@ public struct RepoLoader: Sendable {
             guard looksLikeManifest else { continue }
             let nodes: [Node]
             do {
-                nodes = try Array(Yams.compose_all(yaml: text, .basic))
+                // compose_all parses lazily and keeps a syntax error on the sequence instead of throwing it.
+                var sequence = try Yams.compose_all(yaml: text, .basic)
+                var parsed: [Node] = []
+                while let node = sequence.next() { parsed.append(node) }
+                if let error = sequence.error { throw error }
+                nodes = parsed
             } catch {
                 if mentionsTerraceKind(text) || relative == Self.projectFile {
                     diagnostics.append(Self.diagnostic(for: error, file: relative))
