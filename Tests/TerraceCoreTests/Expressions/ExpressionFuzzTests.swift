@@ -5,16 +5,11 @@ import Testing
 /// Random and mutated inputs: parsing, validation and evaluation must never crash, and every error must point
 /// inside the input.
 @Suite struct ExpressionFuzzTests {
-    /// SplitMix64: small, fast and deterministic.
+    /// The shared seeded generator, with the two picks this suite needs.
     struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var random: SeededGenerator
+        init(state: UInt64) { random = SeededGenerator(state: state) }
+        mutating func next() -> UInt64 { random.next() }
         mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
         mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
     }
