@@ -64,10 +64,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(name: "terrace", dependencies: ["TerraceCLI"], swiftSettings: strict),
-        .testTarget(name: "TerraceCoreTests", dependencies: ["TerraceCore"], swiftSettings: strict),
+        // Fixtures shared by the test suites: in-memory repositories, simulated applies, seeded randomness.
+        .target(name: "TerraceTestSupport", dependencies: ["TerraceCore"], path: "Tests/TerraceTestSupport", swiftSettings: strict),
+        .testTarget(name: "TerraceCoreTests", dependencies: ["TerraceCore", "TerraceTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "TerraceCLITests",
-            dependencies: ["TerraceCLI", "TerraceCore", "TerraceLocal", "TerraceGit"],
+            dependencies: ["TerraceCLI", "TerraceCore", "TerraceLocal", "TerraceGit", "TerraceTestSupport"],
             swiftSettings: strict
         ),
     ]

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import TerraceCore
+import TerraceTestSupport
 
 /// Random and mutated inputs: parsing, validation and evaluation must never crash, and every error must point
 /// inside the input.

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import TerraceCore
+import TerraceTestSupport
 
 @Suite("Loading a valid repository")
 struct RepoLoaderTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import TerraceCore
+import TerraceTestSupport
 
 @Suite("Reading HCL declarations")
 struct HCLDeclarationReaderTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import TerraceCore
+import TerraceTestSupport
 
 /// Fragments that upset a scanner: brackets, quotes, comments, heredocs, templates, non-ASCII.
 private let hostileFragments: [String] = [

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import TerraceCore
+import TerraceTestSupport
 
 @Suite("Offline plan: change classification")
 struct PlannerTests {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import TerraceCore
+import TerraceTestSupport
 
 /// One malformed repository and the diagnostic it must produce.
 struct MalformedCase: CustomTestStringConvertible, Sendable {

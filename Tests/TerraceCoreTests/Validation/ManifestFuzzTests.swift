@@ -1,6 +1,7 @@
 import Testing
 
 @testable import TerraceCore
+import TerraceTestSupport
 
 @Suite("Mutated manifests never crash and always fail cleanly")
 struct ManifestFuzzTests {

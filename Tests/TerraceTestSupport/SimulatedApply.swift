@@ -1,12 +1,12 @@
 import Foundation
 
-@testable import TerraceCore
+import TerraceCore
 
 /// Records an infrastructure as applied, as a successful apply would: in dependency order, each unit's inputs
 /// rendered with its upstream outputs, its desired state digested, and its outputs stored.
-enum SimulatedApply {
+public enum SimulatedApply {
     /// Outputs for every declared output of every unit: `"<unit>.<output>"` strings, lists for `*_ids`.
-    static func defaultOutputs(_ repository: Repository, _ infrastructure: Infrastructure) -> [String: [String: Value]] {
+    public static func defaultOutputs(_ repository: Repository, _ infrastructure: Infrastructure) -> [String: [String: Value]] {
         var outputs: [String: [String: Value]] = [:]
         for unit in infrastructure.units {
             guard let module = repository.modules[unit.module] else { continue }
@@ -20,7 +20,7 @@ enum SimulatedApply {
         return outputs
     }
 
-    static func record(
+    public static func record(
         _ repository: Repository, infrastructure name: String, outputs override: [String: [String: Value]] = [:],
         previous: InfrastructureRecord? = nil
     ) throws -> InfrastructureRecord {

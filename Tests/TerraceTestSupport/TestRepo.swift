@@ -1,19 +1,19 @@
 import Foundation
 import Testing
 
-@testable import TerraceCore
+import TerraceCore
 
 /// An in-memory repository for tests: the real built-in module files under `/builtin`, plus the test's files under `/repo`.
-struct TestRepo {
-    static let root = "/repo"
-    static let builtin = "/builtin"
+public struct TestRepo {
+    public static let root = "/repo"
+    public static let builtin = "/builtin"
 
-    var fileSystem: InMemoryFileSystem
+    public var fileSystem: InMemoryFileSystem
 
     /// The built-in modules of this source tree, read once from `modules/aws`.
-    static let builtinFiles: [String: String] = {
+    public static let builtinFiles: [String: String] = {
         let modules = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../../modules").standardizedFileURL.path
+            .appendingPathComponent("../../modules").standardizedFileURL.path
         var files: [String: String] = [:]
         let enumerator = FileManager.default.enumerator(atPath: modules + "/aws")
         while let relative = enumerator?.nextObject() as? String {
@@ -25,22 +25,22 @@ struct TestRepo {
     }()
 
     /// A repository made of `files` (paths relative to the repo root).
-    init(_ files: [String: String]) {
+    public init(_ files: [String: String]) {
         var all = Self.builtinFiles
         for (path, text) in files { all["\(Self.root)/\(path)"] = text }
         fileSystem = InMemoryFileSystem(all)
     }
 
-    mutating func write(_ path: String, _ text: String) {
+    public mutating func write(_ path: String, _ text: String) {
         fileSystem.write("\(Self.root)/\(path)", text)
     }
 
-    func load(fetcher: (any ModuleFetcher)? = nil) async -> LoadResult {
+    public func load(fetcher: (any ModuleFetcher)? = nil) async -> LoadResult {
         await RepoLoader(fileSystem: fileSystem, builtinModules: Self.builtin, fetcher: fetcher).load(Self.root)
     }
 
     /// Loads the repository and requires it to be valid.
-    func loadValid(sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws -> Repository {
+    public func loadValid(sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws -> Repository {
         let result = await load()
         #expect(result.diagnostics.filter { $0.severity == .error }.isEmpty, "\(result.diagnostics)", sourceLocation: sourceLocation)
         return try #require(result.repository, sourceLocation: sourceLocation)
@@ -48,8 +48,8 @@ struct TestRepo {
 }
 
 /// Files of a valid two-infrastructure repository with custom modules and cross-unit references.
-enum Fixtures {
-    static let appModule: [String: String] = [
+public enum Fixtures {
+    public static let appModule: [String: String] = [
         "modules/app/variables.tf": """
         variable "name" {
           type = string
@@ -89,7 +89,7 @@ enum Fixtures {
         """,
     ]
 
-    static let project = """
+    public static let project = """
         kind: Project
         name: acme
         vars:
@@ -99,7 +99,7 @@ enum Fixtures {
           parallelism: 8
         """
 
-    static let dev = """
+    public static let dev = """
         kind: Infrastructure
         name: dev
         vars:
@@ -139,7 +139,7 @@ enum Fixtures {
               replicas: 2
         """
 
-    static let prod = """
+    public static let prod = """
         kind: Infrastructure
         name: prod
         cloud: {provider: aws, region: us-east-1}
@@ -153,7 +153,7 @@ enum Fixtures {
               vpc_id: ${network.vpc_id}
         """
 
-    static var valid: [String: String] {
+    public static var valid: [String: String] {
         appModule.merging(
             ["terrace.yaml": project, "infra/dev.yaml": dev, "infra/prod.yml": prod],
             uniquingKeysWith: { _, last in last })

@@ -1,0 +1,154 @@
+import Foundation
+import TerraceCore
+import TerraceLocal
+import TerraceTestSupport
+import Testing
+
+@Suite("The terrace command line", .serialized)
+struct CLITests {
+    @Test("init writes a starter repository that validates, plans and graphs")
+    func starterRepository() throws {
+        let folder = try CommandRunner.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+
+        let initialized = try CommandRunner.run(["init", "starter", "--name", "acme"], in: folder)
+        #expect(initialized.status == 0, "\(initialized.stderr)")
+        let repo = folder.appendingPathComponent("starter")
+        #expect(FileManager.default.fileExists(atPath: repo.appendingPathComponent("terrace.yaml").path))
+
+        let validated = try CommandRunner.run(["validate", "starter"], in: folder)
+        #expect(validated.status == 0, "\(validated.stderr)")
+        #expect(validated.stdout == "✓ valid: 1 infrastructure, 6 units, 6 modules\n")
+
+        let planned = try CommandRunner.run(["plan", "starter", "--json"], in: folder)
+        #expect(planned.status == 2, "changes exit with 2: \(planned.stderr)")
+        let plan = try JSONDecoder().decode(Plan.self, from: Data(planned.stdout.utf8))
+        #expect(plan.formatVersion == 1)
+        #expect(plan.hasChanges)
+        #expect(plan.summary.create == 6)
+        #expect(plan.infrastructures.first?.units.map(\.name) == ["backend", "network", "domain", "kubernetes", "assets", "addons"])
+
+        let human = try CommandRunner.run(["plan", "starter"], in: folder)
+        #expect(human.status == 2)
+        #expect(human.stdout.contains("  backend     create  builtin:aws/backend     not applied yet\n"))
+        #expect(human.stdout.hasSuffix("Plan: 6 to create, 0 to update, 0 to destroy, 0 unchanged.\n"))
+
+        let dot = try CommandRunner.run(["graph", "starter"], in: folder)
+        #expect(dot.status == 0)
+        #expect(dot.stdout.hasPrefix("digraph terrace {"))
+        #expect(dot.stdout.contains("\"dev/kubernetes\" -> \"dev/network\";"))
+        let mermaid = try CommandRunner.run(["graph", "starter", "--format", "mermaid", "--infra", "dev"], in: folder)
+        #expect(mermaid.stdout.contains("dev__assets --> dev__network"))
+
+        let unknown = try CommandRunner.run(["plan", "starter", "--infra", "deb"], in: folder)
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr.contains("no infrastructure named `deb` (did you mean `dev`?)"))
+    }
+
+    @Test("init never overwrites without --force, and writes nothing when it refuses")
+    func initRefusesToOverwrite() throws {
+        let folder = try CommandRunner.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "kind: Project\nname: mine\n".write(to: folder.appendingPathComponent("terrace.yaml"), atomically: true, encoding: .utf8)
+        let before = CommandRunner.snapshot(folder)
+        let refused = try CommandRunner.run(["init", "."], in: folder)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("`terrace.yaml` already exists; nothing was written"))
+        #expect(CommandRunner.snapshot(folder) == before)
+        let forced = try CommandRunner.run(["init", ".", "--force"], in: folder)
+        #expect(forced.status == 0)
+    }
+
+    @Test("a broken repository: every error with location and source line, exit 1, nothing written")
+    func brokenRepository() throws {
+        let folder = try CommandRunner.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try CommandRunner.run(["init", "."], in: folder)
+        let manifest = folder.appendingPathComponent("infrastructures/dev.yaml")
+        let text = try String(contentsOf: manifest, encoding: .utf8)
+            .replacingOccurrences(of: "  cidr: 10.0.0.0/16", with: "  cidrr: 10.0.0.0/16")
+            .replacingOccurrences(of: "${network.vpc_id}", with: "${network.vpcid}")
+        try text.write(to: manifest, atomically: true, encoding: .utf8)
+        let before = CommandRunner.snapshot(folder)
+
+        let validated = try CommandRunner.run(["validate", "."], in: folder)
+        #expect(validated.status == 1)
+        #expect(validated.stderr.contains("infrastructures/dev.yaml:13:3: error: unknown key `cidrr` in `network`\n13 |   cidrr: 10.0.0.0/16\n   |   ^\n  hint: did you mean `cidr`?"))
+        #expect(validated.stderr.contains("error: unit `network` has no output `vpcid`"))
+        #expect(validated.stderr.hasSuffix("3 errors in 1 file\n"))
+
+        let json = try CommandRunner.run(["validate", ".", "--json"], in: folder)
+        #expect(json.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["valid"] as? Bool == false)
+        let errors = try #require(object["errors"] as? [[String: Any]])
+        #expect(errors.count == 3)
+        #expect(errors.map { $0["message"] as? String } == [
+            "`network` needs a `cidr`", "unknown key `cidrr` in `network`", "unit `network` has no output `vpcid`",
+        ])
+        #expect(errors[1]["file"] as? String == "infrastructures/dev.yaml")
+        #expect(errors[1]["line"] as? Int == 13)
+        #expect(errors[1]["column"] as? Int == 3)
+        #expect(errors[1]["hint"] as? String == "did you mean `cidr`?")
+
+        let planned = try CommandRunner.run(["plan", "."], in: folder)
+        #expect(planned.status == 1)
+        #expect(planned.stdout.isEmpty, "no plan is printed for an invalid repository")
+        #expect(CommandRunner.snapshot(folder) == before, "nothing is written for bad input")
+    }
+
+    @Test("plan reads the local state records: all applied means no changes and exit 0")
+    func planAgainstRecords() async throws {
+        let folder = try CommandRunner.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try CommandRunner.run(["init", ".", "--name", "acme"], in: folder)
+        let loader = RepoLoader(fileSystem: LocalFileSystem(), builtinModules: BuiltinModulesLocator.locate(executable: CommandRunner.binary))
+        let repository = try #require(await loader.load(folder.path).repository)
+        let store = LocalDirectoryStateStore(directory: folder.appendingPathComponent(".terrace/state").path)
+        try await store.save(SimulatedApply.record(repository, infrastructure: "dev"))
+
+        let unchanged = try CommandRunner.run(["plan", "."], in: folder)
+        #expect(unchanged.status == 0, "\(unchanged.stdout)\(unchanged.stderr)")
+        #expect(unchanged.stdout.hasSuffix("No changes. Plan: 0 to create, 0 to update, 0 to destroy, 6 unchanged.\n"))
+
+        let manifest = folder.appendingPathComponent("infrastructures/dev.yaml")
+        let text = try String(contentsOf: manifest, encoding: .utf8).replacingOccurrences(of: "max: 3", with: "max: 5")
+        try text.write(to: manifest, atomically: true, encoding: .utf8)
+        let changed = try CommandRunner.run(["plan", ".", "--json"], in: folder)
+        #expect(changed.status == 2)
+        let plan = try JSONDecoder().decode(Plan.self, from: Data(changed.stdout.utf8))
+        let units = try #require(plan.infrastructures.first?.units)
+        #expect(units.first { $0.name == "kubernetes" }?.reasons == ["inputs changed: node_max_size"])
+        #expect(units.first { $0.name == "addons" }?.isPendingUpstream == true)
+        #expect(plan.summary.update == 2 && plan.summary.unchanged == 4)
+
+        // A corrupt record is an error naming the file, not a crash or a silent "create everything".
+        try "{not json".write(toFile: folder.appendingPathComponent(".terrace/state/dev.json").path, atomically: true, encoding: .utf8)
+        let corrupt = try CommandRunner.run(["plan", "."], in: folder)
+        #expect(corrupt.status == 1)
+        #expect(corrupt.stderr.contains("state record"))
+        #expect(corrupt.stderr.contains("is not valid: not JSON"))
+    }
+
+    @Test("the built-in modules are found beside the binary, wherever the repository is")
+    func builtinModulesBesideBinary() throws {
+        let located = try #require(BuiltinModulesLocator.locate(environment: [:], executable: CommandRunner.binary))
+        #expect(located.hasSuffix("terrace_TerraceModules.resources"))
+        for module in ["backend", "network", "domain", "kubernetes", "addons"] {
+            #expect(FileManager.default.fileExists(atPath: "\(located)/aws/\(module)/variables.tf"))
+        }
+        #expect(BuiltinModulesLocator.locate(environment: [:], executable: "/nonexistent/bin/terrace") == nil)
+        #expect(BuiltinModulesLocator.locate(environment: ["TERRACE_MODULES_DIR": located], executable: nil) == located)
+    }
+
+    @Test("--help is available on every command")
+    func help() throws {
+        let folder = try CommandRunner.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for command in ["init", "validate", "plan", "graph"] {
+            let output = try CommandRunner.run([command, "--help"], in: folder)
+            #expect(output.status == 0)
+            #expect(output.stdout.contains("USAGE: terrace \(command)"))
+        }
+    }
+}
