@@ -2,6 +2,7 @@ import ArgumentParser
 
 /// The `terrace` command: builds and keeps building the infrastructures a git repository describes.
 public struct Terrace: AsyncParsableCommand {
+    /// The command's name, help text and subcommands.
     public static let configuration = CommandConfiguration(
         commandName: "terrace",
         abstract: "Build infrastructure from YAML manifests by running Terraform modules in dependency order.",
@@ -12,6 +13,7 @@ public struct Terrace: AsyncParsableCommand {
         subcommands: [InitCommand.self, ValidateCommand.self, PlanCommand.self, GraphCommand.self]
     )
 
+    /// Creates the command (argument parsing fills it in).
     public init() {}
 }
 

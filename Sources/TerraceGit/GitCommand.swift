@@ -14,24 +14,23 @@ struct GitCommand: Sendable {
 
     /// Runs `git arguments…` in `directory`; throws with git's last error line (credentials redacted).
     func run(_ arguments: [String], in directory: String? = nil) async throws(ModuleFetchError) -> String {
+        let result: ExecutionResult<Void, StringOutput<UTF8>, StringOutput<UTF8>>
         do {
-            let result = try await Subprocess.run(
+            result = try await Subprocess.run(
                 .name(executable),
                 arguments: Arguments(arguments),
                 environment: .inherit.updating(["GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "true", "LC_ALL": "C"]),
                 workingDirectory: directory.map { FilePath($0) },
                 output: .string(limit: 1 << 20),
                 error: .string(limit: 1 << 16))
-            guard result.terminationStatus.isSuccess else {
-                let message = (result.standardError ?? "").split(separator: "\n").last.map(String.init) ?? "failed"
-                throw ModuleFetchError("git \(arguments.first ?? "") failed: \(Self.redact(message))")
-            }
-            return result.standardOutput ?? ""
-        } catch let error as ModuleFetchError {
-            throw error
         } catch {
             throw ModuleFetchError("cannot run git: is it installed and on the PATH?")
         }
+        guard result.terminationStatus.isSuccess else {
+            let message = result.standardError.split(separator: "\n").last.map(String.init) ?? "failed"
+            throw ModuleFetchError("git \(arguments.first ?? "") failed: \(Self.redact(message))")
+        }
+        return result.standardOutput
     }
 
     /// `text` with any `user:password@` in URLs replaced by `***@`.

@@ -61,7 +61,7 @@ public struct GitModuleFetcher: ModuleFetcher {
             throw ModuleFetchError("cannot fetch `\(shown)`: \(error.message)")
         }
         try? FileManager.default.removeItem(atPath: staging + "/.git")
-        FileManager.default.createFile(atPath: staging + "/.terrace-complete", contents: Data())
+        _ = FileManager.default.createFile(atPath: staging + "/.terrace-complete", contents: Data())
         do {
             if !FileManager.default.fileExists(atPath: checkout) {
                 try FileManager.default.moveItem(atPath: staging, toPath: checkout)

@@ -110,7 +110,13 @@ extension RepoLoader {
         }
         var digest = ContentDigest()
         var declarations: [ModuleDeclarations] = []
-        let displayRoot: String = if case .local = source { RepoPath.relative(directory, to: root) ?? directory } else { displayName }
+        // Where the module's files are shown: repo-relative for local modules, the cached checkout for git ones.
+        let displayRoot: String =
+            switch source {
+            case .local: RepoPath.relative(directory, to: root) ?? directory
+            case .git: directory
+            case .builtin: displayName
+            }
         for file in files {
             let path = RepoPath.join(directory, file)
             guard let bytes = try? fileSystem.readFile(path) else {

@@ -3,9 +3,13 @@
 public struct Plan: Codable, Hashable, Sendable {
     /// How many units take each action.
     public struct Summary: Codable, Hashable, Sendable {
+        /// Units that will be created.
         public var create = 0
+        /// Units that will be updated.
         public var update = 0
+        /// Units that will be left unchanged.
         public var unchanged = 0
+        /// Units that will be destroyed.
         public var destroy = 0
 
         /// Creates an empty summary.

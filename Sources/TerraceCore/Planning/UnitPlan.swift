@@ -25,3 +25,23 @@ public struct UnitPlan: Codable, Hashable, Sendable {
     /// The action as shown to people: `update (pending upstream)` for pending updates.
     public var actionLabel: String { isPendingUpstream ? "update (pending upstream)" : action.rawValue }
 }
+
+extension UnitPlan {
+    private enum CodingKeys: String, CodingKey {
+        case name, kind, module, action, pendingUpstream, reasons, dependsOn, digest, recordedDigest
+    }
+
+    /// Encodes every field, with `null` for unknown digests, so the JSON always has the same keys.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(module, forKey: .module)
+        try container.encode(action, forKey: .action)
+        try container.encode(pendingUpstream, forKey: .pendingUpstream)
+        try container.encode(reasons, forKey: .reasons)
+        try container.encode(dependsOn, forKey: .dependsOn)
+        try container.encode(digest, forKey: .digest)
+        try container.encode(recordedDigest, forKey: .recordedDigest)
+    }
+}

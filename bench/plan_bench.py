@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Times `terrace plan --json` on a generated 200 x 10 repository: with no recorded state, and with every unit
+recorded as applied. Reports wall time (median and min of N runs) and peak resident memory of the terrace process.
+
+Usage: plan_bench.py TERRACE_BINARY BUILTIN_MODULES_DIR [--runs 7] [--infrastructures 200]
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def measure(command, runs):
+    walls, peaks, codes = [], [], set()
+    for _ in range(runs):
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(process.pid, 0)
+        walls.append(time.perf_counter() - start)
+        peaks.append(usage.ru_maxrss / 1024)  # KiB -> MiB
+        codes.add(os.waitstatus_to_exitcode(status))
+    return walls, peaks, codes
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("terrace")
+    parser.add_argument("builtin")
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--infrastructures", type=int, default=200)
+    args = parser.parse_args()
+
+    work = tempfile.mkdtemp(prefix="terrace-bench-")
+    repo = os.path.join(work, "repo")
+    try:
+        subprocess.run([sys.executable, os.path.join(HERE, "generate_repo.py"), repo,
+                        "--infrastructures", str(args.infrastructures)], check=True)
+        command = [args.terrace, "plan", repo, "--json"]
+        rows = []
+        walls, peaks, codes = measure(command, args.runs)
+        rows.append(("no recorded state", walls, peaks, codes))
+        subprocess.run([sys.executable, os.path.join(HERE, "record_applied.py"), args.terrace, repo, args.builtin], check=True)
+        walls, peaks, codes = measure(command, args.runs)
+        rows.append(("every unit recorded as applied", walls, peaks, codes))
+
+        units = args.infrastructures * 10
+        print(f"\nterrace plan --json on {args.infrastructures} infrastructures x 10 units ({units} units), {args.runs} runs each")
+        print(f"{'case':34} {'median s':>9} {'min s':>7} {'max s':>7} {'peak RSS MiB':>13} {'exit':>5}")
+        for name, walls, peaks, codes in rows:
+            print(f"{name:34} {statistics.median(walls):9.3f} {min(walls):7.3f} {max(walls):7.3f} {max(peaks):13.1f} "
+                  f"{','.join(map(str, sorted(codes))):>5}")
+        print("targets: under 1 s each, peak memory under 200 MB; exit 2 = changes, 0 = no changes")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
