@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // The core: model, loading, validation, expressions, graph, planning. No process or network I/O;
@@ -54,11 +55,30 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Driver: AWS over HTTP (SigV4-signed S3 calls: state bucket, Terrace's records, the infrastructure lock).
+        .target(
+            name: "TerraceAWS",
+            dependencies: [
+                "TerraceCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // Driver: the Terraform / OpenTofu binary (working directories, init/plan/apply/destroy, outputs).
+        .target(
+            name: "TerraceTerraform",
+            dependencies: [
+                "TerraceCore",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            swiftSettings: strict
+        ),
         // The command-line interface.
         .target(
             name: "TerraceCLI",
             dependencies: [
-                "TerraceCore", "TerraceLocal", "TerraceGit",
+                "TerraceCore", "TerraceLocal", "TerraceGit", "TerraceAWS", "TerraceTerraform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -67,6 +87,14 @@ let package = Package(
         // Fixtures shared by the test suites: in-memory repositories, simulated applies, seeded randomness.
         .target(name: "TerraceTestSupport", dependencies: ["TerraceCore"], path: "Tests/TerraceTestSupport", swiftSettings: strict),
         .testTarget(name: "TerraceCoreTests", dependencies: ["TerraceCore", "TerraceTestSupport"], swiftSettings: strict),
+        .testTarget(name: "TerraceAWSTests", dependencies: ["TerraceAWS", "TerraceTestSupport"], swiftSettings: strict),
+        .testTarget(name: "TerraceTerraformTests", dependencies: ["TerraceTerraform", "TerraceTestSupport"], swiftSettings: strict),
+        // End-to-end: the real terrace binary and Terraform against a local AWS API (moto) on loopback.
+        .testTarget(
+            name: "TerraceEndToEndTests",
+            dependencies: ["TerraceCore", "TerraceLocal", "TerraceAWS", "TerraceTestSupport"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "TerraceCLITests",
             dependencies: ["TerraceCLI", "TerraceCore", "TerraceLocal", "TerraceGit", "TerraceTestSupport"],

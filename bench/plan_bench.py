@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Times `terrace plan --json` on a generated 200 x 10 repository: with no recorded state, and with every unit
+"""Times `terrace plan --json --digests-only` (the offline plan: no Terraform runs) on a generated 200 x 10 repository: with no recorded state, and with every unit
 recorded as applied. Reports wall time (median and min of N runs) and peak resident memory of the terrace process.
 
 Usage: plan_bench.py TERRACE_BINARY BUILTIN_MODULES_DIR [--runs 7] [--infrastructures 200]
@@ -41,7 +41,7 @@ def main():
     try:
         subprocess.run([sys.executable, os.path.join(HERE, "generate_repo.py"), repo,
                         "--infrastructures", str(args.infrastructures)], check=True)
-        command = [args.terrace, "plan", repo, "--json"]
+        command = [args.terrace, "plan", repo, "--json", "--digests-only", "--state-dir", os.path.join(repo, ".terrace", "state")]
         rows = []
         walls, peaks, codes = measure(command, args.runs)
         rows.append(("no recorded state", walls, peaks, codes))
@@ -50,7 +50,7 @@ def main():
         rows.append(("every unit recorded as applied", walls, peaks, codes))
 
         units = args.infrastructures * 10
-        print(f"\nterrace plan --json on {args.infrastructures} infrastructures x 10 units ({units} units), {args.runs} runs each")
+        print(f"\nterrace plan --json --digests-only on {args.infrastructures} infrastructures x 10 units ({units} units), {args.runs} runs each")
         print(f"{'case':34} {'median s':>9} {'min s':>7} {'max s':>7} {'peak RSS MiB':>13} {'exit':>5}")
         for name, walls, peaks, codes in rows:
             print(f"{name:34} {statistics.median(walls):9.3f} {min(walls):7.3f} {max(walls):7.3f} {max(peaks):13.1f} "

@@ -45,7 +45,7 @@ def main():
     records = {}
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     for round_number in range(1, 20):
-        run = subprocess.run([terrace, "plan", repo, "--json"], capture_output=True, text=True)
+        run = subprocess.run([terrace, "plan", repo, "--json", "--digests-only", "--state-dir", state], capture_output=True, text=True)
         if run.returncode == 1:
             sys.exit(f"terrace plan failed:\n{run.stdout}{run.stderr}")
         plan = json.loads(run.stdout)

@@ -8,11 +8,15 @@ struct PlanPrinter {
         var output = ""
         for infrastructure in plan.infrastructures {
             output += terminal.paint("Infrastructure \(infrastructure.name)", .bold) + " (\(infrastructure.file))\n"
+            let showResources = infrastructure.units.contains { $0.resources != nil || $0.resourcesNote != nil }
             let rows = infrastructure.units.map { unit in
-                [unit.name, unit.actionLabel, unit.module, unit.reasons.joined(separator: "; ")]
+                var why = unit.reasons.joined(separator: "; ")
+                if showResources, let note = unit.resourcesNote { why += why.isEmpty ? note : " (\(note))" }
+                return [unit.name, unit.actionLabel, unit.module]
+                    + (showResources ? [unit.resources?.description ?? ""] : []) + [why]
             }
-            let headers = ["UNIT", "ACTION", "MODULE", "WHY"]
-            let widths = (0..<3).map { column in
+            let headers = ["UNIT", "ACTION", "MODULE"] + (showResources ? ["RESOURCES"] : []) + ["WHY"]
+            let widths = (0..<(headers.count - 1)).map { column in
                 max(headers[column].count, rows.map { $0[column].count }.max() ?? 0)
             }
             output += "  " + zip(headers, widths + [0]).map { pad($0, $1) }.joined(separator: "  ")

@@ -6,7 +6,9 @@ struct RepoOptions: ParsableArguments {
     @Argument(help: "The repository folder (manifests are found anywhere below it).", completion: .directory)
     var path: String = "."
 
-    @Option(name: .customLong("state-dir"), help: "Folder of Terrace's local state records (default: PATH/.terrace/state).")
+    @Option(
+        name: .customLong("state-dir"),
+        help: "Keep Terrace's records and locks in this local folder instead of each infrastructure's S3 state bucket.")
     var stateDirectory: String?
 
     @Flag(name: .customLong("no-color"), help: "Never color the output (also: NO_COLOR in the environment).")
@@ -18,9 +20,9 @@ struct RepoOptions: ParsableArguments {
         return url.standardizedFileURL.path
     }
 
-    /// The local state folder.
-    var stateFolder: String {
-        stateDirectory.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? root + "/.terrace/state"
+    /// The local state folder (absolute), when `--state-dir` is given; nil means each infrastructure's S3 bucket.
+    var localStateFolder: String? {
+        stateDirectory.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
     }
 
     func validate() throws {

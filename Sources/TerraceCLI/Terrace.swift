@@ -10,7 +10,10 @@ public struct Terrace: AsyncParsableCommand {
             Exit codes: 0 success; 1 error (invalid repository, failed command); 2 `plan` found changes.
             """,
         version: "0.1.0",
-        subcommands: [InitCommand.self, ValidateCommand.self, PlanCommand.self, GraphCommand.self]
+        subcommands: [
+            InitCommand.self, ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DestroyCommand.self, OutputCommand.self,
+            GraphCommand.self,
+        ]
     )
 
     /// Creates the command (argument parsing fills it in).

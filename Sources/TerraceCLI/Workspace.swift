@@ -47,6 +47,12 @@ enum JSONOutput {
         FileHandle.standardOutput.write(data + Data("\n".utf8))
     }
 
+    /// Writes one compact JSON object on one line (for event streams).
+    static func writeLine(_ object: Any) throws {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        FileHandle.standardOutput.write(data + Data("\n".utf8))
+    }
+
     static func write(encodable value: some Encodable) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

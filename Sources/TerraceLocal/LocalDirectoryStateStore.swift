@@ -22,16 +22,16 @@ public struct LocalDirectoryStateStore: StateStore {
             throw StateStoreError(.unreadable, "cannot read the state record `\(path)`")
         }
         do {
-            return try Self.decoder.decode(InfrastructureRecord.self, from: data)
+            return try RecordCoding.decoder.decode(InfrastructureRecord.self, from: data)
         } catch {
-            throw StateStoreError(.corrupt, "the state record `\(path)` is not valid: \(Self.describe(error))")
+            throw StateStoreError(.corrupt, "the state record `\(path)` is not valid: \(RecordCoding.describe(error))")
         }
     }
 
     public func save(_ record: InfrastructureRecord) async throws(StateStoreError) {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let data = try Self.encoder.encode(record)
+            let data = try RecordCoding.encoder.encode(record)
             try data.write(to: URL(fileURLWithPath: path(record.infrastructure)), options: .atomic)
         } catch {
             throw StateStoreError(.unwritable, "cannot write the state record of `\(record.infrastructure)` in `\(directory)`")
@@ -51,28 +51,5 @@ public struct LocalDirectoryStateStore: StateStore {
     public func infrastructures() async throws(StateStoreError) -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
         return names.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
-    }
-
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }()
-
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
-
-    private static func describe(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, _): "missing key `\(key.stringValue)`"
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            "wrong type at `\(context.codingPath.map(\.stringValue).joined(separator: "."))`"
-        case DecodingError.dataCorrupted: "not JSON"
-        default: "unreadable"
-        }
     }
 }

@@ -20,7 +20,7 @@ struct CLITests {
         #expect(validated.status == 0, "\(validated.stderr)")
         #expect(validated.stdout == "✓ valid: 1 infrastructure, 6 units, 6 modules\n")
 
-        let planned = try CommandRunner.run(["plan", "starter", "--json"], in: folder)
+        let planned = try CommandRunner.run(["plan", "starter", "--json", "--digests-only", "--state-dir", "state"], in: folder)
         #expect(planned.status == 2, "changes exit with 2: \(planned.stderr)")
         let plan = try JSONDecoder().decode(Plan.self, from: Data(planned.stdout.utf8))
         #expect(plan.formatVersion == 1)
@@ -28,7 +28,7 @@ struct CLITests {
         #expect(plan.summary.create == 6)
         #expect(plan.infrastructures.first?.units.map(\.name) == ["backend", "network", "domain", "kubernetes", "assets", "addons"])
 
-        let human = try CommandRunner.run(["plan", "starter"], in: folder)
+        let human = try CommandRunner.run(["plan", "starter", "--digests-only", "--state-dir", "state"], in: folder)
         #expect(human.status == 2)
         #expect(human.stdout.contains("  backend     create  builtin:aws/backend     not applied yet\n"))
         #expect(human.stdout.hasSuffix("Plan: 6 to create, 0 to update, 0 to destroy, 0 unchanged.\n"))
@@ -40,7 +40,7 @@ struct CLITests {
         let mermaid = try CommandRunner.run(["graph", "starter", "--format", "mermaid", "--infra", "dev"], in: folder)
         #expect(mermaid.stdout.contains("dev__assets --> dev__network"))
 
-        let unknown = try CommandRunner.run(["plan", "starter", "--infra", "deb"], in: folder)
+        let unknown = try CommandRunner.run(["plan", "starter", "--infra", "deb", "--digests-only", "--state-dir", "state"], in: folder)
         #expect(unknown.status == 64)
         #expect(unknown.stderr.contains("no infrastructure named `deb` (did you mean `dev`?)"))
     }
@@ -91,7 +91,7 @@ struct CLITests {
         #expect(errors[1]["column"] as? Int == 3)
         #expect(errors[1]["hint"] as? String == "did you mean `cidr`?")
 
-        let planned = try CommandRunner.run(["plan", "."], in: folder)
+        let planned = try CommandRunner.run(["plan", ".", "--state-dir", ".terrace/state"], in: folder)
         #expect(planned.status == 1)
         #expect(planned.stdout.isEmpty, "no plan is printed for an invalid repository")
         #expect(CommandRunner.snapshot(folder) == before, "nothing is written for bad input")
@@ -107,14 +107,14 @@ struct CLITests {
         let store = LocalDirectoryStateStore(directory: folder.appendingPathComponent(".terrace/state").path)
         try await store.save(SimulatedApply.record(repository, infrastructure: "dev"))
 
-        let unchanged = try CommandRunner.run(["plan", "."], in: folder)
+        let unchanged = try CommandRunner.run(["plan", ".", "--state-dir", ".terrace/state"], in: folder)
         #expect(unchanged.status == 0, "\(unchanged.stdout)\(unchanged.stderr)")
         #expect(unchanged.stdout.hasSuffix("No changes. Plan: 0 to create, 0 to update, 0 to destroy, 6 unchanged.\n"))
 
         let manifest = folder.appendingPathComponent("infrastructures/dev.yaml")
         let text = try String(contentsOf: manifest, encoding: .utf8).replacingOccurrences(of: "max: 3", with: "max: 5")
         try text.write(to: manifest, atomically: true, encoding: .utf8)
-        let changed = try CommandRunner.run(["plan", ".", "--json"], in: folder)
+        let changed = try CommandRunner.run(["plan", ".", "--json", "--digests-only", "--state-dir", ".terrace/state"], in: folder)
         #expect(changed.status == 2)
         let plan = try JSONDecoder().decode(Plan.self, from: Data(changed.stdout.utf8))
         let units = try #require(plan.infrastructures.first?.units)
@@ -124,7 +124,7 @@ struct CLITests {
 
         // A corrupt record is an error naming the file, not a crash or a silent "create everything".
         try "{not json".write(toFile: folder.appendingPathComponent(".terrace/state/dev.json").path, atomically: true, encoding: .utf8)
-        let corrupt = try CommandRunner.run(["plan", "."], in: folder)
+        let corrupt = try CommandRunner.run(["plan", ".", "--digests-only", "--state-dir", ".terrace/state"], in: folder)
         #expect(corrupt.status == 1)
         #expect(corrupt.stderr.contains("state record"))
         #expect(corrupt.stderr.contains("is not valid: not JSON"))
@@ -145,7 +145,7 @@ struct CLITests {
     func help() throws {
         let folder = try CommandRunner.scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        for command in ["init", "validate", "plan", "graph"] {
+        for command in ["init", "validate", "plan", "apply", "destroy", "output", "graph"] {
             let output = try CommandRunner.run([command, "--help"], in: folder)
             #expect(output.status == 0)
             #expect(output.stdout.contains("USAGE: terrace \(command)"))

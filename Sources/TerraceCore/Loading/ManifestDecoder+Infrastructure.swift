@@ -131,6 +131,10 @@ extension ManifestDecoder {
         switch section {
         case .backend:
             set("name", infraName, key: sectionLocation)
+            if cloud.endpoint?.hasPrefix("http://") == true {
+                // A TLS-only bucket policy cannot be satisfied over plain HTTP: it would lock everyone out.
+                set("enforce_tls", .literal(.bool(false), sectionLocation), key: sectionLocation)
+            }
             if let item = settings["bucket"], let text = reader.string(item.value, "backend.bucket") {
                 if let problem = NameRules.checkBucketName(text) {
                     reader.error(item.value, "bucket name `\(text)` \(problem)")

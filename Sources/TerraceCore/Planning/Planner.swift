@@ -47,7 +47,7 @@ public enum Planner {
             var plan = UnitPlan(
                 name: name, kind: unit.kind == .custom ? "custom" : "builtin", module: module.displayName,
                 action: .create, pendingUpstream: pending, reasons: [], dependsOn: graph.upstream[name] ?? [],
-                digest: desired?.digest, recordedDigest: unitRecord?.digest)
+                digest: desired?.digest, recordedDigest: unitRecord?.digest, resources: nil, resourcesNote: nil)
             if let unitRecord {
                 if let desired {
                     let reasons = desired.reasons(comparedTo: unitRecord)
@@ -71,7 +71,7 @@ public enum Planner {
             return UnitPlan(
                 name: name, kind: "removed", module: unitRecord?.module ?? "", action: .destroy, pendingUpstream: [],
                 reasons: ["no longer declared"], dependsOn: unitRecord?.dependsOn ?? [], digest: nil,
-                recordedDigest: unitRecord?.digest)
+                recordedDigest: unitRecord?.digest, resources: nil, resourcesNote: nil)
         }
         guard diagnostics.isEmpty else { return .failure(PlanFailure(diagnostics: diagnostics)) }
         return .success(InfrastructurePlan(name: infrastructure.name, file: infrastructure.file, units: destroys + plans))

@@ -18,6 +18,10 @@ public struct UnitPlan: Codable, Hashable, Sendable {
     public var digest: String?
     /// The digest recorded at the last apply.
     public var recordedDigest: String?
+    /// What `terraform plan` would change, when it ran for this unit.
+    public var resources: ResourceSummary?
+    /// Why `terraform plan` did not run for a changing unit, or why it failed.
+    public var resourcesNote: String?
 
     /// Whether this is `update` only because upstream outputs may change.
     public var isPendingUpstream: Bool { action == .update && !pendingUpstream.isEmpty && digest == nil }
@@ -28,7 +32,7 @@ public struct UnitPlan: Codable, Hashable, Sendable {
 
 extension UnitPlan {
     private enum CodingKeys: String, CodingKey {
-        case name, kind, module, action, pendingUpstream, reasons, dependsOn, digest, recordedDigest
+        case name, kind, module, action, pendingUpstream, reasons, dependsOn, digest, recordedDigest, resources, resourcesNote
     }
 
     /// Encodes every field, with `null` for unknown digests, so the JSON always has the same keys.
@@ -43,5 +47,7 @@ extension UnitPlan {
         try container.encode(dependsOn, forKey: .dependsOn)
         try container.encode(digest, forKey: .digest)
         try container.encode(recordedDigest, forKey: .recordedDigest)
+        try container.encode(resources, forKey: .resources)
+        try container.encode(resourcesNote, forKey: .resourcesNote)
     }
 }

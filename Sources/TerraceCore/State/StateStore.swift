@@ -11,6 +11,19 @@ public protocol StateStore: Sendable {
     func remove(infrastructure: String) async throws(StateStoreError)
     /// The names of all infrastructures with a record.
     func infrastructures() async throws(StateStoreError) -> [String]
+    /// The units of `infrastructure` that have Terraform state where this store keeps it, recorded or not
+    /// (a unit that failed during its first apply has state but no record).
+    func unitsWithState(infrastructure: String) async throws(StateStoreError) -> [String]
+    /// Forgets the Terraform state of a unit that was destroyed.
+    func removeUnitState(infrastructure: String, unit: String) async throws(StateStoreError)
+}
+
+extension StateStore {
+    /// Stores that do not hold Terraform state know of none.
+    public func unitsWithState(infrastructure: String) async throws(StateStoreError) -> [String] { [] }
+
+    /// Stores that do not hold Terraform state have none to forget.
+    public func removeUnitState(infrastructure: String, unit: String) async throws(StateStoreError) {}
 }
 
 /// A state store could not be read or written.
@@ -59,5 +72,21 @@ public actor InMemoryStateStore: StateStore {
 
     public func infrastructures() throws(StateStoreError) -> [String] {
         records.keys.sorted()
+    }
+
+    /// Units with (simulated) Terraform state but no record, by infrastructure: what a failed first apply leaves.
+    private var unrecordedState: [String: Set<String>] = [:]
+
+    /// Records that `unit` has Terraform state without a record (for tests).
+    public func addUnrecordedState(infrastructure: String, unit: String) {
+        unrecordedState[infrastructure, default: []].insert(unit)
+    }
+
+    public func unitsWithState(infrastructure: String) throws(StateStoreError) -> [String] {
+        Set(records[infrastructure]?.units.keys.map { $0 } ?? []).union(unrecordedState[infrastructure] ?? []).sorted()
+    }
+
+    public func removeUnitState(infrastructure: String, unit: String) throws(StateStoreError) {
+        unrecordedState[infrastructure]?.remove(unit)
     }
 }

@@ -68,6 +68,10 @@ data "aws_iam_policy_document" "state" {
 }
 
 resource "aws_s3_bucket_policy" "state" {
+  # Only where TLS can be used: an emulator reached over plain http:// could never satisfy the policy, and
+  # everyone (Terraform included) would be locked out of the state.
+  count = var.enforce_tls ? 1 : 0
+
   bucket = data.aws_s3_bucket.state.id
   policy = data.aws_iam_policy_document.state.json
 

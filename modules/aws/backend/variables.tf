@@ -23,3 +23,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "enforce_tls" {
+  description = "Deny every non-TLS request to the state bucket. Terrace turns this off only when the cloud endpoint is plain http:// (a local emulator)."
+  type        = bool
+  default     = true
+}

@@ -1,0 +1,152 @@
+import Foundation
+
+extension ApplyEngine {
+    /// Applies the declared units of `infrastructure` over its graph.
+    func applyUnits(
+        _ infrastructure: Infrastructure, graph: UnitGraph, repository: Repository, keeper: RecordKeeper, options: RunOptions,
+        events: @escaping @Sendable (RunEvent) -> Void
+    ) async -> [UnitResult] {
+        let board = RunBoard()
+        let executor = self.executor
+        let project = repository.project
+        let states = await GraphScheduler.run(nodes: graph.units, dependencies: graph.upstream, parallelism: options.parallelism) { name in
+            let start = Date()
+            func finish(_ result: UnitResult) async -> Bool {
+                var result = result
+                if result.outcome == .applied || result.outcome == .failed { result.seconds = Date().timeIntervalSince(start) }
+                await board.add(result)
+                events(.finished(infrastructure: infrastructure.name, result: result))
+                return result.outcome == .applied || result.outcome == .unchanged
+            }
+            guard let unit = infrastructure.unit(named: name), let module = repository.modules[unit.module] else {
+                return await finish(UnitResult(unit: name, outcome: .failed, message: "unit `\(name)` has no module"))
+            }
+            let renderer = InputRenderer(project: project, infrastructure: infrastructure, outputs: await board.outputs)
+            let inputs: [String: Value]
+            switch renderer.render(unit) {
+            case .success(let rendered): inputs = rendered
+            case .failure(let error):
+                return await finish(UnitResult(unit: name, outcome: .failed, message: "inputs cannot be rendered: \(error.description)"))
+            }
+            let desired = DesiredState(module: module, infrastructure: infrastructure, inputs: inputs)
+            let previous = await keeper.unit(name)
+            if let previous, previous.digest == desired.digest {
+                await board.setOutputs(name, previous.outputs)
+                return await finish(UnitResult(unit: name, outcome: .unchanged))
+            }
+            let job = UnitJob(
+                runID: options.runID, infrastructure: infrastructure.name, unit: name, module: module, inputs: inputs,
+                cloud: infrastructure.cloud, backend: infrastructure.backend, lockTimeoutSeconds: Int(options.lockTimeout.rounded(.up)))
+            do throws(UnitFailure) {
+                let outputs = try await executor.apply(job) { phase in
+                    events(.phase(infrastructure: infrastructure.name, unit: name, phase: phase))
+                }
+                let record = UnitRecord(
+                    digest: desired.digest, moduleDigest: desired.moduleDigest, settingsDigest: desired.settingsDigest,
+                    inputDigests: desired.inputDigests, outputs: outputs.values, sensitiveOutputs: outputs.sensitive.sorted(),
+                    dependsOn: graph.upstream[name] ?? [], module: module.displayName, appliedAt: Date(), revision: options.revision)
+                do throws(StateStoreError) {
+                    try await keeper.applied(name, record)
+                } catch {
+                    return await finish(UnitResult(
+                        unit: name, outcome: .failed, message: "applied, but the record could not be saved: \(error.message)"))
+                }
+                await board.setOutputs(name, outputs.values)
+                return await finish(UnitResult(unit: name, outcome: .applied, outputsChanged: previous.map { $0.outputs != outputs.values } ?? true))
+            } catch {
+                return await finish(UnitResult(
+                    unit: name, outcome: .failed, message: "\(error.phase.rawValue) failed: \(error.message)",
+                    logTail: error.logTail, logPath: error.logPath))
+            }
+        }
+        return await blockedResults(states, graph: graph, infrastructure: infrastructure.name, board: board, events: events)
+    }
+
+    /// Destroys `names` (all recorded) so that every unit goes before the units it depended on.
+    func destroyUnits(
+        _ names: [String], dependencies: [String: [String]], infrastructure: Infrastructure, repository: Repository,
+        keeper: RecordKeeper, options: RunOptions, events: @escaping @Sendable (RunEvent) -> Void
+    ) async -> [UnitResult] {
+        guard !names.isEmpty else { return [] }
+        let selected = Set(names)
+        var dependents: [String: [String]] = [:]
+        for name in names {
+            for dependency in dependencies[name] ?? [] where selected.contains(dependency) {
+                dependents[dependency, default: []].append(name)
+            }
+        }
+        let board = RunBoard()
+        let executor = self.executor
+        let store = self.store
+        let project = repository.project
+        let recorded = await keeper.record.units
+        let states = await GraphScheduler.run(nodes: names, dependencies: dependents, parallelism: options.parallelism) { name in
+            let start = Date()
+            let job = destroyJob(
+                name, infrastructure: infrastructure, repository: repository, project: project, recorded: recorded, options: options)
+            var result: UnitResult
+            do throws(UnitFailure) {
+                try await executor.destroy(job) { phase in
+                    events(.phase(infrastructure: infrastructure.name, unit: name, phase: phase))
+                }
+                do throws(StateStoreError) {
+                    try await keeper.destroyed(name)
+                    try await store.removeUnitState(infrastructure: infrastructure.name, unit: name)
+                    result = UnitResult(unit: name, outcome: .destroyed)
+                } catch {
+                    result = UnitResult(unit: name, outcome: .failed, message: "destroyed, but the record could not be saved: \(error.message)")
+                }
+            } catch {
+                result = UnitResult(
+                    unit: name, outcome: .failed, message: "\(error.phase.rawValue) failed: \(error.message)", logTail: error.logTail,
+                    logPath: error.logPath)
+            }
+            result.seconds = Date().timeIntervalSince(start)
+            await board.add(result)
+            events(.finished(infrastructure: infrastructure.name, result: result))
+            return result.outcome == .destroyed
+        }
+        let graph = UnitGraph(units: names, upstream: dependents)
+        return await blockedResults(states, graph: graph, infrastructure: infrastructure.name, board: board, events: events)
+    }
+
+    /// The job that destroys a recorded unit: with its declared module and inputs rendered from recorded outputs;
+    /// for a unit no longer declared (or whose inputs cannot be rendered), with an empty configuration, which
+    /// makes Terraform destroy everything its state holds.
+    private func destroyJob(
+        _ name: String, infrastructure: Infrastructure, repository: Repository, project: Project,
+        recorded: [String: UnitRecord], options: RunOptions
+    ) -> UnitJob {
+        let lockTimeout = Int(options.lockTimeout.rounded(.up))
+        if let unit = infrastructure.unit(named: name), let module = repository.modules[unit.module] {
+            let renderer = InputRenderer(project: project, infrastructure: infrastructure, outputs: recorded.mapValues(\.outputs))
+            if case .success(let inputs) = renderer.render(unit), !inputs.values.contains(where: \.containsUnknown) {
+                return UnitJob(
+                    runID: options.runID, infrastructure: infrastructure.name, unit: name, module: module, inputs: inputs,
+                    cloud: infrastructure.cloud, backend: infrastructure.backend, lockTimeoutSeconds: lockTimeout)
+            }
+        }
+        let empty = ResolvedModule(
+            source: .builtin(""), directory: "", displayName: recorded[name]?.module ?? "(removed)",
+            declarations: ModuleDeclarations(), digest: ContentDigest.of(""))
+        return UnitJob(
+            runID: options.runID, infrastructure: infrastructure.name, unit: name, module: empty, inputs: [:],
+            cloud: infrastructure.cloud, backend: infrastructure.backend, lockTimeoutSeconds: lockTimeout)
+    }
+
+    /// Results for the units the scheduler blocked, naming the failed units they waited for.
+    private func blockedResults(
+        _ states: [String: GraphScheduler.NodeState], graph: UnitGraph, infrastructure: String, board: RunBoard,
+        events: @escaping @Sendable (RunEvent) -> Void
+    ) async -> [UnitResult] {
+        let failed = Set(states.filter { $0.value == .failed }.map(\.key))
+        for name in graph.units where states[name] == .blocked {
+            let causes = graph.allUpstream(of: name).intersection(failed).sorted()
+            let message = causes.isEmpty ? "not run" : "not run: depends on failed unit " + causes.map { "`\($0)`" }.joined(separator: ", ")
+            let result = UnitResult(unit: name, outcome: .blocked, message: message)
+            await board.add(result)
+            events(.finished(infrastructure: infrastructure, result: result))
+        }
+        return await board.results
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+
+/// A ``UnitExecutor`` for tests: forks nothing, records every call, returns configured outputs and failures.
+public actor InMemoryUnitExecutor: UnitExecutor {
+    /// One call made to the executor.
+    public struct Call: Hashable, Sendable {
+        /// `plan`, `apply` or `destroy`.
+        public var operation: String
+        /// The unit.
+        public var unit: String
+        /// The job's inputs.
+        public var inputs: [String: Value]
+        /// Whether the job had an empty configuration (destroying a unit no longer declared).
+        public var emptyConfiguration: Bool
+    }
+
+    /// Every call, in order.
+    public private(set) var calls: [Call] = []
+    /// The outputs each unit's apply returns, by unit.
+    private var outputs: [String: UnitOutputs]
+    /// Units whose apply or destroy fails.
+    private var failing: Set<String>
+    /// How long each call takes.
+    private let delay: Duration
+    private var running = 0
+    /// The most calls that ran at the same time.
+    public private(set) var maxConcurrent = 0
+
+    /// Creates an executor; `outputs` for units not listed is `["id": "<unit>-id"]`.
+    public init(outputs: [String: UnitOutputs] = [:], failing: Set<String> = [], delay: Duration = .zero) {
+        self.outputs = outputs
+        self.failing = failing
+        self.delay = delay
+    }
+
+    /// Changes what a unit's apply returns.
+    public func setOutputs(_ unit: String, _ values: UnitOutputs) { outputs[unit] = values }
+    /// Makes a unit's apply and destroy fail (or succeed again).
+    public func setFailing(_ units: Set<String>) { failing = units }
+    /// Forgets the calls so far.
+    public func resetCalls() { calls = [] }
+
+    /// The units applied, in call order.
+    public var appliedUnits: [String] { calls.filter { $0.operation == "apply" }.map(\.unit) }
+
+    private func begin(_ operation: String, _ job: UnitJob) {
+        calls.append(Call(operation: operation, unit: job.unit, inputs: job.inputs, emptyConfiguration: job.module.directory.isEmpty))
+        running += 1
+        maxConcurrent = max(maxConcurrent, running)
+    }
+
+    private func end() { running -= 1 }
+
+    private func pause() async {
+        if delay > .zero { try? await Task.sleep(for: delay) }
+    }
+
+    public func plan(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) -> ResourceSummary {
+        begin("plan", job)
+        defer { end() }
+        progress(.plan)
+        await pause()
+        return ResourceSummary(add: 1)
+    }
+
+    public func apply(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) -> UnitOutputs {
+        begin("apply", job)
+        defer { end() }
+        progress(.`init`)
+        progress(.apply)
+        await pause()
+        if failing.contains(job.unit) {
+            throw UnitFailure(.terraform, phase: .apply, "provider rejected the request", logTail: ["Error: invalid value"])
+        }
+        return outputs[job.unit] ?? UnitOutputs(values: ["id": .string("\(job.unit)-id")])
+    }
+
+    public func destroy(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) {
+        begin("destroy", job)
+        defer { end() }
+        progress(.destroy)
+        await pause()
+        if failing.contains(job.unit) {
+            throw UnitFailure(.terraform, phase: .destroy, "resource is still in use")
+        }
+    }
+}

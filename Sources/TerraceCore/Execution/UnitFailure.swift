@@ -1,0 +1,34 @@
+/// Running Terraform for a unit failed.
+public struct UnitFailure: Error, Hashable, Sendable {
+    /// Why, in categories the engine acts on.
+    public enum Code: Hashable, Sendable {
+        /// Terraform reported an error (invalid input, provider error…).
+        case terraform
+        /// The state is locked by another run.
+        case locked
+        /// Terraform could not be started or its output not understood.
+        case setup
+        /// The run was cancelled (interrupted).
+        case cancelled
+    }
+
+    /// The kind of failure.
+    public var code: Code
+    /// The phase that failed.
+    public var phase: UnitPhase
+    /// A one-line message safe to show.
+    public var message: String
+    /// The last lines of Terraform's output (secrets never appear there: sensitive values are redacted by Terraform).
+    public var logTail: [String]
+    /// The full log file, when one was written.
+    public var logPath: String?
+
+    /// Creates a failure.
+    public init(_ code: Code, phase: UnitPhase, _ message: String, logTail: [String] = [], logPath: String? = nil) {
+        self.code = code
+        self.phase = phase
+        self.message = message
+        self.logTail = logTail
+        self.logPath = logPath
+    }
+}

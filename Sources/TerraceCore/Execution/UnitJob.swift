@@ -1,0 +1,37 @@
+/// Everything needed to run Terraform for one unit: its module, rendered inputs and where its state lives.
+public struct UnitJob: Hashable, Sendable {
+    /// The run this job belongs to (names log files).
+    public var runID: String
+    /// The infrastructure's name.
+    public var infrastructure: String
+    /// The unit's name.
+    public var unit: String
+    /// The module to run.
+    public var module: ResolvedModule
+    /// The rendered inputs (no `unknown` values), written to `terraform.tfvars.json`.
+    public var inputs: [String: Value]
+    /// The cloud settings (region, optional endpoint).
+    public var cloud: CloudSettings
+    /// The state bucket.
+    public var backend: BackendSettings
+    /// Seconds Terraform waits for a state lock held elsewhere (0: fail at once).
+    public var lockTimeoutSeconds: Int
+
+    /// Creates a job.
+    public init(
+        runID: String, infrastructure: String, unit: String, module: ResolvedModule, inputs: [String: Value],
+        cloud: CloudSettings, backend: BackendSettings, lockTimeoutSeconds: Int = 0
+    ) {
+        self.runID = runID
+        self.infrastructure = infrastructure
+        self.unit = unit
+        self.module = module
+        self.inputs = inputs
+        self.cloud = cloud
+        self.backend = backend
+        self.lockTimeoutSeconds = lockTimeoutSeconds
+    }
+
+    /// The key of the unit's Terraform state in the bucket: `<infrastructure>/<unit>/terraform.tfstate`.
+    public var stateKey: String { "\(infrastructure)/\(unit)/terraform.tfstate" }
+}

@@ -1,0 +1,8 @@
+/// A step of running Terraform for a unit, reported as progress.
+public enum UnitPhase: String, Codable, Hashable, Sendable {
+    case `init`
+    case plan
+    case apply
+    case output
+    case destroy
+}
