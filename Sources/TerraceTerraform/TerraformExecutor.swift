@@ -7,6 +7,8 @@ import TerraceCore
 /// - Working directory: `<workRoot>/<infrastructure>/<unit>/`, the module's files plus `terrace_backend.tf`
 ///   (S3 state at ``UnitJob/stateKey`` with a lock file), `terrace_provider.tf` and `terraform.tfvars.json`.
 /// - Log: `<logRoot>/<runID>/<infrastructure>/<unit>.log`, a header line before each command.
+/// - `apply` is one `terraform apply -auto-approve` (plan and apply in one process); `plan` saves its plan
+///   only to read the resource summary from it, then removes it.
 /// - `init` is skipped when the last one succeeded with the same backend, provider and provider
 ///   requirements; inits of concurrent units run one at a time (the plugin cache is shared).
 /// - Transient cloud errors are retried following ``retryPolicy``; a cancelled task interrupts Terraform
@@ -82,28 +84,25 @@ public struct TerraformExecutor: UnitExecutor {
         return try await summarizePlan(context)
     }
 
-    /// Applies the unit (init, plan, apply when the plan changes anything, output) and returns its outputs.
+    /// Applies the unit (init, apply, output) and returns its outputs.
     ///
-    /// An apply that fails on a transient error is retried from a fresh plan.
+    /// One `terraform apply -auto-approve` plans and applies in a single process: a separate `plan -out` and
+    /// `apply PLANFILE` would start the providers twice over for the same result (and when nothing changed,
+    /// the apply costs no more than a plan). Transient failures are retried; a skipped init that Terraform
+    /// asks for is run once.
     public func apply(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) -> UnitOutputs {
         let context = try prepare(job)
         try await initialize(context, progress: progress)
-        var failures = 0
-        while true {
-            guard try await runPlan(context, progress: progress) else { break }
+        let arguments = ["apply", "-input=false", "-no-color", "-auto-approve", "-lock-timeout=\(job.lockTimeoutSeconds)s"]
+        progress(.apply)
+        var outcome = try await runWithRetries(arguments, phase: .apply, context: context)
+        if outcome.exitCode != 0, TerraformDiagnostics.needsInit(outcome.output), !TerraformDiagnostics.isLockError(outcome.output) {
+            context.log.append("==> Terraform asks for init: initializing again")
+            try await initialize(context, force: true, progress: progress)
             progress(.apply)
-            let outcome = try await context.process.run(
-                ["apply", "-input=false", "-no-color", "-auto-approve", "-lock-timeout=\(job.lockTimeoutSeconds)s",
-                 WorkingDirectory.planFileName],
-                in: context.directory.path, phase: .apply, log: context.log)
-            context.directory.removePlan()
-            if outcome.exitCode == 0 { break }
-            failures += 1
-            guard let delay = retryPolicy.retryDelay(afterFailures: failures, output: outcome.output) else {
-                throw failure(for: outcome, phase: .apply, context: context)
-            }
-            try await backOff(delay, failures: failures, phase: .apply, context: context)
+            outcome = try await runWithRetries(arguments, phase: .apply, context: context)
         }
+        guard outcome.exitCode == 0 else { throw failure(for: outcome, phase: .apply, context: context) }
         return try await readOutputs(context, progress: progress)
     }
 

@@ -91,8 +91,8 @@ struct TerraformEndToEndTests {
 
             // apply: outputs, the sensitive one recorded as such; init skipped this time.
             recorder.reset()
-            let outputs = try await timed("apply (plan + apply + output)") { try await executor.apply(job, progress: recorder.callback) }
-            #expect(recorder.phases == [.plan, .apply, .output])
+            let outputs = try await timed("apply (apply + output)") { try await executor.apply(job, progress: recorder.callback) }
+            #expect(recorder.phases == [.apply, .output])
             #expect(outputs.values["arn"] == "arn:aws:ssm:us-east-1:123456789012:parameter/terrace/e2e/param")
             #expect(outputs.values["value"] == "s3cret-value")
             #expect(outputs.sensitive == ["value"])
@@ -102,15 +102,15 @@ struct TerraformEndToEndTests {
             #expect(try await timed("plan again") { try await executor.plan(job, progress: recorder.callback) } == ResourceSummary())
             #expect(recorder.phases == [.plan])
 
-            // apply again: no apply phase.
+            // apply again: nothing changes, the same outputs come back.
             recorder.reset()
             let again = try await timed("apply again") { try await executor.apply(job, progress: recorder.callback) }
-            #expect(recorder.phases == [.plan, .output])
+            #expect(recorder.phases == [.apply, .output])
             #expect(again == outputs)
 
             // The log has every command and never the secret (Terraform redacts it).
             let log = try String(contentsOfFile: executor.logPath(for: job), encoding: .utf8)
-            #expect(log.contains(" terraform apply -input=false -no-color -auto-approve -lock-timeout=5s terrace.tfplan\n"))
+            #expect(log.contains(" terraform apply -input=false -no-color -auto-approve -lock-timeout=5s\n"))
             #expect(!log.contains("s3cret-value"))
 
             // destroy: the state is empty afterwards and the working directory gone.

@@ -148,18 +148,18 @@ import TerraceCore
         #expect(fake.calls == ["init", "plan", "plan", "plan"])
     }
 
-    @Test func applyIsSkippedWithoutChangesAndOutputsAreRead() async throws {
+    @Test func applyRunsOneApplyThenReadsOutputs() async throws {
         let fake = try FakeTerraform([
             "init": "mkdir -p .terraform",
-            "plan": "exit 0",
+            "apply": "exit 0",
             "output": #"echo '{"id":{"sensitive":false,"type":"string","value":"abc"},"pw":{"sensitive":true,"type":"string","value":"s3cret"}}'"#,
         ])
         defer { fake.remove() }
         let recorder = PhaseRecorder()
         let outputs = try await fake.executor().apply(fake.job(), progress: recorder.callback)
         #expect(outputs == UnitOutputs(values: ["id": "abc", "pw": "s3cret"], sensitive: ["pw"]))
-        #expect(recorder.phases == [.`init`, .plan, .output])
-        #expect(fake.calls == ["init", "plan", "output"])
+        #expect(recorder.phases == [.`init`, .apply, .output])
+        #expect(fake.calls == ["init", "apply", "output"])
         // Captured JSON never reaches the log: it may hold sensitive values.
         let log = try String(contentsOfFile: fake.executor().logPath(for: fake.job()), encoding: .utf8)
         #expect(!log.contains("s3cret"))
