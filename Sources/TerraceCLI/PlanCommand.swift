@@ -33,13 +33,15 @@ struct PlanCommand: AsyncParsableCommand {
         do {
             try await StateBackends.with(localDirectory: repo.localStateFolder, infrastructures: selected) { backends in
                 var missingBuckets: [String: String] = [:]
+                var existing: [Infrastructure] = []
                 for infrastructure in selected {
-                    guard await backends.bucketExists(infrastructure) else {
+                    if await backends.bucketExists(infrastructure) {
+                        existing.append(infrastructure)
+                    } else {
                         missingBuckets[infrastructure.name] = "state bucket `\(infrastructure.backend.bucket)` does not exist yet; apply creates it"
-                        continue
                     }
                 }
-                let records = try await backends.records(selected)
+                let records = try await backends.loadRecords(existing)
                 var plan: Plan
                 switch Planner.plan(repository, records: records, selection: infra.selection) {
                 case .failure(let failure):

@@ -82,7 +82,8 @@ struct RunSession {
     }
 }
 
-/// The folders Terrace caches into: `$TERRACE_CACHE_DIR`, else `$XDG_CACHE_HOME/terrace`, else `~/.cache/terrace`.
+/// The folders Terrace caches into: `$TERRACE_CACHE_DIR`, else `$XDG_CACHE_HOME/terrace`, else `~/.cache/terrace`;
+/// git modules go to `modules/`, provider plugins to `plugins/`.
 enum CacheFolders {
     static func base(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let explicit = environment["TERRACE_CACHE_DIR"], !explicit.isEmpty { return explicit }

@@ -79,8 +79,15 @@ struct StateBackends: Sendable {
 
     /// The records of `infrastructures`, by name; an infrastructure whose state bucket does not exist yet has none.
     func records(_ infrastructures: [Infrastructure]) async throws -> [String: InfrastructureRecord] {
+        var existing: [Infrastructure] = []
+        for infrastructure in infrastructures where await bucketExists(infrastructure) { existing.append(infrastructure) }
+        return try await loadRecords(existing)
+    }
+
+    /// The records of `infrastructures`, whose state buckets are known to exist, by name.
+    func loadRecords(_ infrastructures: [Infrastructure]) async throws -> [String: InfrastructureRecord] {
         var records: [String: InfrastructureRecord] = [:]
-        for infrastructure in infrastructures where await bucketExists(infrastructure) {
+        for infrastructure in infrastructures {
             do {
                 records[infrastructure.name] = try await store(for: infrastructure).load(infrastructure: infrastructure.name)
             } catch {

@@ -11,7 +11,7 @@ enum Workspace {
         let loader = RepoLoader(
             fileSystem: LocalFileSystem(),
             builtinModules: BuiltinModulesLocator.locate(),
-            fetcher: GitModuleFetcher(cacheDirectory: GitModuleFetcher.defaultCacheDirectory()))
+            fetcher: GitModuleFetcher(cacheDirectory: CacheFolders.base() + "/modules"))
         return await loader.load(options.root)
     }
 

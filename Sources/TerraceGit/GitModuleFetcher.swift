@@ -16,13 +16,6 @@ public struct GitModuleFetcher: ModuleFetcher {
         self.cacheDirectory = cacheDirectory
     }
 
-    /// The default cache: `$TERRACE_CACHE_DIR`, else `$XDG_CACHE_HOME/terrace`, else `~/.cache/terrace`, plus `/modules`.
-    public static func defaultCacheDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let explicit = environment["TERRACE_CACHE_DIR"], !explicit.isEmpty { return explicit + "/modules" }
-        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return xdg + "/terrace/modules" }
-        return NSHomeDirectory() + "/.cache/terrace/modules"
-    }
-
     public func fetch(_ source: GitModuleSource) async throws(ModuleFetchError) -> String {
         let shown = GitCommand.redact(source.url)
         let key = String(ContentDigest.of(source.url + "\n" + (source.ref ?? "HEAD")).dropFirst("sha256:".count).prefix(16))
