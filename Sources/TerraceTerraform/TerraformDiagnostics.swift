@@ -70,6 +70,7 @@ enum TerraformDiagnostics {
     /// Whether Terraform asks for `init` to be run again (a provider, module or backend not yet installed).
     static func needsInit(_ output: String) -> Bool {
         output.contains("terraform init") || output.contains("tofu init")
+            || output.contains("Required plugins are not installed")
     }
 
     /// The last `count` lines of `output`, without trailing blank lines.

@@ -5,7 +5,10 @@ extension TerraformExecutor {
     /// The environment every process gets over the inherited one: the caller's variables, the plugin cache,
     /// and Terraform's automation switches (no prompts, no update checks unless asked for).
     var processEnvironment: [String: String] {
-        var variables = ["CHECKPOINT_DISABLE": "1"]
+        // Without a lock file entry (a fresh working directory), `init` would otherwise unpack the provider
+        // into the shared cache again, replacing the folder that running units' `.terraform/providers`
+        // links point to: a concurrent plan or apply then fails with "Required plugins are not installed".
+        var variables = ["CHECKPOINT_DISABLE": "1", "TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE": "1"]
         variables.merge(environment) { _, given in given }
         if let pluginCacheDirectory { variables["TF_PLUGIN_CACHE_DIR"] = pluginCacheDirectory }
         variables["TF_IN_AUTOMATION"] = "1"

@@ -80,6 +80,8 @@ import Testing
     @Test func initRequests() {
         #expect(TerraformDiagnostics.needsInit(#"Error: Inconsistent dependency lock file ... run "terraform init" to install"#))
         #expect(!TerraformDiagnostics.needsInit(Self.providerError))
+        // A provider folder gone from the plugin cache under a running unit.
+        #expect(TerraformDiagnostics.needsInit("Error: Required plugins are not installed\n\nThe installed provider plugins are not consistent"))
     }
 
     @Test func tailDropsTrailingBlankLines() {

@@ -108,7 +108,7 @@ import TerraceCore
             pluginCacheDirectory: "/cache")
         #expect(executor.processEnvironment == [
             "AWS_REGION": "us-east-1", "TF_IN_AUTOMATION": "1", "TF_INPUT": "0", "CHECKPOINT_DISABLE": "",
-            "TF_PLUGIN_CACHE_DIR": "/cache",
+            "TF_PLUGIN_CACHE_DIR": "/cache", "TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE": "1",
         ])
     }
 }
