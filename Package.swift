@@ -19,6 +19,13 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // The core: model, loading, validation, expressions, graph, planning. No process or network I/O;
@@ -74,11 +81,41 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Driver: SQLite (the service's embedded status database).
+        .target(
+            name: "TerraceSQLite",
+            dependencies: ["TerraceCore", .product(name: "SQLiteNIO", package: "sqlite-nio")],
+            swiftSettings: strict
+        ),
+        // Driver: PostgreSQL (the status database shared by several service replicas, with advisory locks).
+        .target(
+            name: "TerracePostgres",
+            dependencies: [
+                "TerraceCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The service: `terrace serve`'s HTTP API, webhook, reconcile and drift loops under a service group.
+        .target(
+            name: "TerraceServer",
+            dependencies: [
+                "TerraceCore", "TerraceLocal", "TerraceGit", "TerraceAWS", "TerraceTerraform", "TerraceSQLite", "TerracePostgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
         // The command-line interface.
         .target(
             name: "TerraceCLI",
             dependencies: [
-                "TerraceCore", "TerraceLocal", "TerraceGit", "TerraceAWS", "TerraceTerraform",
+                "TerraceCore", "TerraceLocal", "TerraceGit", "TerraceAWS", "TerraceTerraform", "TerraceServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -93,6 +130,15 @@ let package = Package(
         .testTarget(
             name: "TerraceEndToEndTests",
             dependencies: ["TerraceCore", "TerraceLocal", "TerraceAWS", "TerraceTestSupport"],
+            swiftSettings: strict
+        ),
+        // The service: router tests (`app.test(.router)`) with fakes, and SQL stores on SQLite and PostgreSQL.
+        .testTarget(
+            name: "TerraceServerTests",
+            dependencies: [
+                "TerraceServer", "TerraceCore", "TerraceSQLite", "TerracePostgres", "TerraceTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -11,15 +11,19 @@ import TerraceCore
 struct GitCommand: Sendable {
     /// The git executable's name or path.
     var executable: String = "git"
+    /// Variables over the inherited environment (credentials helpers); never logged.
+    var environment: [String: String] = [:]
 
     /// Runs `git arguments…` in `directory`; throws with git's last error line (credentials redacted).
     func run(_ arguments: [String], in directory: String? = nil) async throws(ModuleFetchError) -> String {
         let result: ExecutionResult<Void, StringOutput<UTF8>, StringOutput<UTF8>>
+        var variables: [Environment.Key: String?] = ["GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "true", "LC_ALL": "C"]
+        for (name, value) in environment { variables[Environment.Key(stringLiteral: name)] = value }
         do {
             result = try await Subprocess.run(
                 .name(executable),
                 arguments: Arguments(arguments),
-                environment: .inherit.updating(["GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "true", "LC_ALL": "C"]),
+                environment: .inherit.updating(variables),
                 workingDirectory: directory.map { FilePath($0) },
                 output: .string(limit: 1 << 20),
                 error: .string(limit: 1 << 16))

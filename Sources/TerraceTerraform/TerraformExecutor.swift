@@ -117,3 +117,18 @@ public struct TerraformExecutor: UnitExecutor {
         context.directory.remove()
     }
 }
+
+extension TerraformExecutor {
+    /// Releases the Terraform state lock `lockID` of the job's state (`terraform force-unlock -force`), for a lock
+    /// the caller has proven was left by its own dead run.
+    public func forceUnlock(_ job: UnitJob, lockID: String) async throws(UnitFailure) {
+        let context = try prepare(job)
+        try await initialize(context) { _ in }
+        _ = try await runRetrying(["force-unlock", "-force", lockID], phase: .`init`, context: context)
+    }
+
+    /// The path of the full log unit `unit` of `infrastructure` writes in run `runID`.
+    public func logPath(runID: String, infrastructure: String, unit: String) -> String {
+        "\(logRoot)/\(runID)/\(infrastructure)/\(unit).log"
+    }
+}

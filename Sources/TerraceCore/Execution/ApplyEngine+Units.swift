@@ -30,7 +30,7 @@ extension ApplyEngine {
             }
             let desired = DesiredState(module: module, infrastructure: infrastructure, inputs: inputs)
             let previous = await keeper.unit(name)
-            if let previous, previous.digest == desired.digest {
+            if let previous, previous.digest == desired.digest, !options.forcedUnits.contains(name) {
                 await board.setOutputs(name, previous.outputs)
                 return await finish(UnitResult(unit: name, outcome: .unchanged))
             }

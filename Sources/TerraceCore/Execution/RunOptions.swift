@@ -10,9 +10,15 @@ public struct RunOptions: Hashable, Sendable {
     public var lockTimeout: Double
     /// The git revision being applied, when known.
     public var revision: String?
+    /// Units applied even when their desired state is already recorded (to correct drift).
+    public var forcedUnits: Set<String>
 
     /// Creates options.
-    public init(runID: String = RunOptions.newRunID(), parallelism: Int = 4, lockTimeout: Double = 0, revision: String? = nil) {
+    public init(
+        runID: String = RunOptions.newRunID(), parallelism: Int = 4, lockTimeout: Double = 0, revision: String? = nil,
+        forcedUnits: Set<String> = []
+    ) {
+        self.forcedUnits = forcedUnits
         self.runID = runID
         self.parallelism = parallelism
         self.lockTimeout = lockTimeout

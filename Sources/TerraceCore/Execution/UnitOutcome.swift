@@ -1,5 +1,5 @@
 /// How a unit ended in a run.
-public enum UnitOutcome: String, Codable, Hashable, Sendable {
+public enum UnitOutcome: String, Codable, Hashable, Sendable, CaseIterable {
     /// Terraform applied it.
     case applied
     /// Its desired state was already applied: no Terraform ran.

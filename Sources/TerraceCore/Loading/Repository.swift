@@ -35,4 +35,10 @@ public struct LoadResult: Sendable {
     public var repository: Repository?
     /// Every problem found, sorted by location.
     public var diagnostics: [Diagnostic]
+
+    /// Creates a result.
+    public init(repository: Repository?, diagnostics: [Diagnostic]) {
+        self.repository = repository
+        self.diagnostics = diagnostics
+    }
 }

@@ -1,0 +1,52 @@
+import Foundation
+
+/// A ``ServiceStore`` in memory, for tests; its lock is held within this process only.
+public actor InMemoryServiceStore: ServiceStore {
+    private var settings: [String: String] = [:]
+    private var sourceStatus: SourceStatus?
+    private var statuses: [String: InfrastructureStatus] = [:]
+    private var allRuns: [String: ServiceRun] = [:]
+    private var allLogs: [String: [String: String]] = [:]
+    private var locked: Set<String> = []
+
+    /// Creates an empty store.
+    public init() {}
+
+    public func ping() throws(ServiceStoreError) {}
+    public func setting(_ key: String) -> String? { settings[key] }
+    public func setSetting(_ key: String, _ value: String) { settings[key] = value }
+    public func source() -> SourceStatus? { sourceStatus }
+    public func saveSource(_ status: SourceStatus) { sourceStatus = status }
+    public func infrastructures() -> [InfrastructureStatus] { statuses.values.sorted { $0.name < $1.name } }
+    public func infrastructure(_ name: String) -> InfrastructureStatus? { statuses[name] }
+    public func saveInfrastructure(_ status: InfrastructureStatus) { statuses[status.name] = status }
+    public func deleteInfrastructure(_ name: String) { statuses[name] = nil }
+    public func saveRun(_ run: ServiceRun) { allRuns[run.id] = run }
+    public func run(_ id: String) -> ServiceRun? { allRuns[id] }
+
+    public func runs(infrastructure: String?, status: ServiceRun.Status?, limit: Int) -> [ServiceRun] {
+        let selected = allRuns.values.filter {
+            (infrastructure == nil || $0.infrastructure == infrastructure) && (status == nil || $0.status == status)
+        }
+        return Array(selected.sorted { ($0.queuedAt, $0.id) > ($1.queuedAt, $1.id) }.prefix(limit))
+    }
+
+    public func saveLog(runID: String, unit: String, text: String) { allLogs[runID, default: [:]][unit] = text }
+    public func logs(runID: String) -> [String: String] { allLogs[runID] ?? [:] }
+
+    public func withInfrastructureLock<T: Sendable>(
+        _ name: String, _ body: @Sendable () async -> T
+    ) async throws(ServiceStoreError) -> T? {
+        guard !locked.contains(name) else { return nil }
+        locked.insert(name)
+        let result = await body()
+        locked.remove(name)
+        return result
+    }
+
+    /// Takes the lock of `name` as another replica would, until ``releaseAsOtherReplica(_:)``.
+    public func holdAsOtherReplica(_ name: String) { locked.insert(name) }
+
+    /// Releases a lock taken with ``holdAsOtherReplica(_:)``.
+    public func releaseAsOtherReplica(_ name: String) { locked.remove(name) }
+}

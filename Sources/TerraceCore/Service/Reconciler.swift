@@ -1,0 +1,270 @@
+import Foundation
+
+/// The service's engine: follows the source, works out which infrastructures changed, and runs them.
+///
+/// A sync is a fixed sequence of steps: fetch the branch; load and validate the new revision (a broken
+/// revision stalls the source and leaves every infrastructure alone); plan each infrastructure offline by
+/// digest against its record; queue those whose plan changed. Runs start from the queue, one per
+/// infrastructure, at most ``ReconcilerSettings/maxParallel`` at once; a queued run is superseded by a newer
+/// revision before it starts. Each run holds the infrastructure's lock in the status store, so replicas sharing
+/// a database never run the same infrastructure at once.
+public actor Reconciler {
+    let store: any ServiceStore
+    let environment: any ReconcileEnvironment
+    let observer: any ReconcileObserver
+    /// How the reconciler works.
+    public nonisolated let settings: ReconcilerSettings
+
+    var repositories: [String: Repository] = [:]
+    var repositoryOrder: [String] = []
+    var queue = ReconcileQueue()
+    var running: [String: Task<Void, Never>] = [:]
+    var runningRevisions: [String: String] = [:]
+    var pendingRetries: Set<String> = []
+    var syncing = false
+    var syncAgain: ServiceRun.Trigger?
+    var checkingDrift = false
+    var stopping = false
+    /// The newest revision fetched.
+    public private(set) var fetchedRevision: SourceRevision?
+    /// The newest revision that validated.
+    public private(set) var validRevision: String?
+
+    /// Creates a reconciler.
+    public init(
+        store: any ServiceStore, environment: any ReconcileEnvironment, observer: any ReconcileObserver = SilentObserver(),
+        settings: ReconcilerSettings
+    ) {
+        self.store = store
+        self.environment = environment
+        self.observer = observer
+        self.settings = settings
+    }
+
+    /// Whether the source has been fetched at least once.
+    public var isSourceReady: Bool { fetchedRevision != nil }
+
+    /// How many runs wait in the queue.
+    public var queueDepth: Int { queue.count }
+
+    /// The infrastructures running now.
+    public var runningInfrastructures: [String] { running.keys.sorted() }
+
+    /// Finds the runs a previous service left running or interrupted; they are retried after the next sync.
+    public func recoverUnfinishedRuns() async {
+        let running = (try? await store.runs(infrastructure: nil, status: .running, limit: 10_000)) ?? []
+        let interrupted = (try? await store.runs(infrastructure: nil, status: .interrupted, limit: 10_000)) ?? []
+        pendingRetries.formUnion(running.map(\.infrastructure))
+        pendingRetries.formUnion(interrupted.filter { $0.retriedBy == nil }.map(\.infrastructure))
+    }
+
+    /// Fetches the source and queues what changed. Calls made while a sync runs are folded into one more sync.
+    public func sync(_ trigger: ServiceRun.Trigger) async {
+        guard !stopping else { return }
+        guard !syncing else {
+            syncAgain = syncAgain == .push ? .push : trigger
+            return
+        }
+        syncing = true
+        var next: ServiceRun.Trigger? = trigger
+        while let current = next, !stopping {
+            await syncOnce(current)
+            next = syncAgain
+            syncAgain = nil
+        }
+        syncing = false
+    }
+
+    /// Queues a run of `name` at the newest valid revision, even when its plan shows no change
+    /// (it then checks and reports the infrastructure). Returns false when there is no such infrastructure.
+    public func requestReconcile(_ name: String) async -> Bool {
+        guard let revision = validRevision, let repository = repositories[revision],
+            repository.infrastructure(named: name) != nil
+        else { return false }
+        enqueue(ReconcileQueue.Item(infrastructure: name, revision: revision, trigger: .manual))
+        return true
+    }
+
+    /// Stops starting runs, interrupts the running ones (Terraform gets SIGINT through cancellation) and waits
+    /// until they have recorded themselves as interrupted.
+    public func shutdown() async {
+        stopping = true
+        let tasks = Array(running.values)
+        for task in tasks { task.cancel() }
+        for task in tasks { await task.value }
+    }
+
+    private func syncOnce(_ trigger: ServiceRun.Trigger) async {
+        let now = Date()
+        var source = (try? await store.source())
+            ?? SourceStatus(url: settings.sourceURL, branch: settings.branch, path: settings.path)
+        source.url = settings.sourceURL
+        source.branch = settings.branch
+        source.path = settings.path
+        let revision: SourceRevision
+        do {
+            revision = try await environment.fetch()
+        } catch {
+            source.conditions.markFailed(.fetchFailed, error.message, at: now)
+            try? await store.saveSource(source)
+            return
+        }
+        observer.fetched(revision)
+        fetchedRevision = revision
+        source.fetchedRevision = revision.id
+        source.fetchedRevisionTime = revision.committedAt
+        source.fetchedAt = now
+        let repository: Repository
+        switch await loadRepository(revision.id) {
+        case .success(let loaded):
+            repository = loaded
+        case .failure(let failure):
+            let errors = failure.diagnostics.filter { $0.severity == .error }.map(\.description)
+            source.errors = errors
+            let shown = errors.prefix(3).joined(separator: "; ") + (errors.count > 3 ? "; and \(errors.count - 3) more" : "")
+            source.conditions.markFailed(
+                .validationFailed, "revision \(revision.short) is not valid: \(shown)", stalled: true, at: now)
+            try? await store.saveSource(source)
+            return
+        }
+        validRevision = revision.id
+        source.validRevision = revision.id
+        source.errors = []
+        source.conditions.markReady(.succeeded, "revision \(revision.short) fetched and valid", at: now)
+        try? await store.saveSource(source)
+
+        for infrastructure in repository.infrastructures {
+            await consider(infrastructure, in: repository, revision: revision.id, trigger: trigger)
+        }
+        await considerRemoved(repository: repository, revision: revision.id)
+    }
+
+    /// Plans `infrastructure` offline and queues it when its plan changed.
+    private func consider(_ infrastructure: Infrastructure, in repository: Repository, revision: String, trigger: ServiceRun.Trigger) async {
+        let name = infrastructure.name
+        let now = Date()
+        var status = (try? await store.infrastructure(name)) ?? InfrastructureStatus(name: name)
+        status.file = infrastructure.file
+        let graph = repository.graphs[name] ?? UnitGraph.build(infrastructure).0
+        for unit in graph.units where !status.units.contains(where: { $0.name == unit }) {
+            status.updateUnit(unit) { _ in }
+        }
+        if pendingRetries.remove(name) != nil {
+            enqueue(ReconcileQueue.Item(infrastructure: name, revision: revision, trigger: .retry))
+            status.conditions.markReconciling("queued: retrying an interrupted run", reason: .pending, at: now)
+            try? await store.saveInfrastructure(status)
+            return
+        }
+        if runningRevisions[name] == revision || queue.item(for: name)?.revision == revision { return }
+        let record: InfrastructureRecord?
+        do {
+            record = try await environment.record(of: infrastructure)
+        } catch {
+            status.conditions.markFailed(.planFailed, error.message, at: now)
+            try? await store.saveInfrastructure(status)
+            return
+        }
+        switch Planner.plan(infrastructure, in: repository, record: record) {
+        case .failure(let failure):
+            let message = failure.diagnostics.first.map(\.description) ?? "the plan cannot be made"
+            status.conditions.markFailed(.planFailed, message, stalled: true, at: now)
+        case .success(let plan) where plan.hasChanges:
+            // A failure at this very revision is retried at the poll interval or on request, not on every push.
+            let failedHere = status.lastAttemptedRevision == revision && status.conditions.condition(.ready)?.status == .false
+            if failedHere && trigger == .push { return }
+            enqueue(ReconcileQueue.Item(infrastructure: name, revision: revision, trigger: trigger))
+            let changed = plan.units.filter { $0.action != .unchanged }.map(\.name)
+            status.conditions.markReconciling(
+                "queued for revision \(revision.prefix(12)): \(changed.joined(separator: ", ")) changed", reason: .pending, at: now)
+        case .success:
+            guard running[name] == nil else { return }
+            status.lastAppliedRevision = revision
+            if let record { status.outputs = InfrastructureStatus.redactedOutputs(record) }
+            if !status.units.contains(where: { $0.drift != nil }) {
+                status.conditions.markReady(.succeeded, "revision \(revision.prefix(12)) is applied", at: now)
+                for unit in graph.units {
+                    status.updateUnit(unit) { $0.conditions.markReady(.succeeded, "up to date", at: now) }
+                }
+            }
+        }
+        try? await store.saveInfrastructure(status)
+    }
+
+    /// Infrastructures with a status but no manifest any more: destroyed when the project prunes, else reported.
+    private func considerRemoved(repository: Repository, revision: String) async {
+        let known = (try? await store.infrastructures()) ?? []
+        let now = Date()
+        for var status in known where repository.infrastructure(named: status.name) == nil {
+            guard running[status.name] == nil, !queue.contains(status.name) else { continue }
+            if repository.project.prune, let applied = status.lastAppliedRevision ?? status.lastAttemptedRevision {
+                enqueue(ReconcileQueue.Item(infrastructure: status.name, operation: "destroy", revision: applied, trigger: .prune))
+                status.conditions.markReconciling("removed from the repository: queued for destruction", reason: .removed, at: now)
+            } else {
+                guard status.conditions.condition(.ready)?.reason != .removed else { continue }
+                status.conditions.markFailed(
+                    .removed,
+                    "removed from the repository at revision \(revision.prefix(12)); not destroyed (set `prune: true` in terrace.yaml to destroy it)",
+                    at: now)
+            }
+            try? await store.saveInfrastructure(status)
+        }
+    }
+
+    /// The repository at `revision`, loaded once and kept for the few newest revisions.
+    func loadRepository(_ revision: String) async -> Result<Repository, LoadFailure> {
+        if let cached = repositories[revision] { return .success(cached) }
+        let result = await environment.load(revision: revision)
+        guard let repository = result.repository else { return .failure(LoadFailure(diagnostics: result.diagnostics)) }
+        repositories[revision] = repository
+        repositoryOrder.append(revision)
+        while repositoryOrder.count > 8,
+            let index = repositoryOrder.firstIndex(where: { $0 != validRevision && !runningRevisions.values.contains($0) }) {
+            repositories[repositoryOrder.remove(at: index)] = nil
+        }
+        return .success(repository)
+    }
+
+    /// Adds `item` to the queue (recording the run it supersedes) and starts what can start.
+    func enqueue(_ item: ReconcileQueue.Item) {
+        guard !stopping else { return }
+        if let superseded = queue.enqueue(item) {
+            let run = ServiceRun(
+                id: RunOptions.newRunID(), infrastructure: superseded.infrastructure, operation: superseded.operation,
+                revision: superseded.revision, trigger: superseded.trigger, status: .superseded, replica: settings.replica,
+                queuedAt: superseded.queuedAt, finishedAt: Date(),
+                message: "superseded by revision \(item.revision.prefix(12)) before it started")
+            let store = self.store
+            Task { try? await store.saveRun(run) }
+        }
+        pump()
+    }
+
+    /// Starts queued runs while fewer than the maximum run.
+    func pump() {
+        while !stopping, running.count < settings.maxParallel, let item = queue.next(excluding: Set(running.keys)) {
+            runningRevisions[item.infrastructure] = item.revision
+            running[item.infrastructure] = Task {
+                await self.execute(item)
+                self.finished(item.infrastructure)
+            }
+        }
+        observer.queueDepth(queue.count)
+    }
+
+    private func finished(_ name: String) {
+        running[name] = nil
+        runningRevisions[name] = nil
+        pump()
+    }
+
+    /// Whether a newer item for `name` waits in the queue.
+    func hasNewerItem(for name: String) -> Bool { queue.contains(name) }
+
+    /// Whether the reconciler is stopping.
+    var isStopping: Bool { stopping }
+}
+
+/// Why a revision cannot be loaded.
+struct LoadFailure: Error {
+    var diagnostics: [Diagnostic]
+}

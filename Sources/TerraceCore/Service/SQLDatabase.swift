@@ -1,0 +1,27 @@
+/// A SQL database as the status store needs it: statements with `?` placeholders and text or integer values,
+/// and a lock shared by every connection to the same database. `TerraceSQLite` and `TerracePostgres` drive
+/// the real ones.
+public protocol SQLDatabase: Sendable {
+    /// Runs the schema statements once, safely when several replicas start together.
+    func migrate(_ statements: [String]) async throws(ServiceStoreError)
+    /// Runs a statement that returns no rows.
+    func execute(_ sql: String, _ binds: [SQLValue]) async throws(ServiceStoreError)
+    /// Runs a query; each row's columns in the order selected.
+    func query(_ sql: String, _ binds: [SQLValue]) async throws(ServiceStoreError) -> [[SQLValue]]
+    /// Runs `body` holding the lock named `key` for every connection to the database, or returns nil at once
+    /// when another holds it.
+    func withLock<T: Sendable>(_ key: Int64, _ body: @Sendable () async -> T) async throws(ServiceStoreError) -> T?
+}
+
+/// A value bound to or read from a statement.
+public enum SQLValue: Hashable, Sendable {
+    case text(String)
+    case integer(Int64)
+    case null
+
+    /// The text, when this is text.
+    public var text: String? {
+        if case .text(let value) = self { return value }
+        return nil
+    }
+}

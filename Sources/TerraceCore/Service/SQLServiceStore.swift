@@ -1,0 +1,179 @@
+import Crypto
+import Foundation
+
+/// A ``ServiceStore`` over any ``SQLDatabase``: one table per kind of document, each document stored as JSON
+/// beside the columns queries filter on. The same statements run on SQLite and PostgreSQL.
+public struct SQLServiceStore: ServiceStore {
+    /// The database.
+    public let database: any SQLDatabase
+
+    /// The schema; every statement is safe to run again.
+    public static let schema = [
+        "CREATE TABLE IF NOT EXISTS terrace_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS terrace_source (id INTEGER PRIMARY KEY, body TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS terrace_infrastructures (name TEXT PRIMARY KEY, body TEXT NOT NULL)",
+        """
+        CREATE TABLE IF NOT EXISTS terrace_runs (id TEXT PRIMARY KEY, infrastructure TEXT NOT NULL, status TEXT NOT NULL, \
+        queued_at TEXT NOT NULL, body TEXT NOT NULL)
+        """,
+        "CREATE INDEX IF NOT EXISTS terrace_runs_by_infrastructure ON terrace_runs (infrastructure, queued_at)",
+        "CREATE INDEX IF NOT EXISTS terrace_runs_by_status ON terrace_runs (status)",
+        "CREATE TABLE IF NOT EXISTS terrace_logs (run_id TEXT NOT NULL, unit TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (run_id, unit))",
+    ]
+
+    /// Opens the store, creating its tables when missing.
+    public static func open(_ database: any SQLDatabase) async throws(ServiceStoreError) -> SQLServiceStore {
+        try await database.migrate(schema)
+        return SQLServiceStore(database: database)
+    }
+
+    private init(database: any SQLDatabase) {
+        self.database = database
+    }
+
+    public func ping() async throws(ServiceStoreError) {
+        _ = try await database.query("SELECT 1", [])
+    }
+
+    public func setting(_ key: String) async throws(ServiceStoreError) -> String? {
+        try await database.query("SELECT value FROM terrace_settings WHERE key = ?", [.text(key)]).first?.first?.text
+    }
+
+    public func setSetting(_ key: String, _ value: String) async throws(ServiceStoreError) {
+        try await database.execute(
+            "INSERT INTO terrace_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [.text(key), .text(value)])
+    }
+
+    public func source() async throws(ServiceStoreError) -> SourceStatus? {
+        try await document(SourceStatus.self, "SELECT body FROM terrace_source WHERE id = 1", []).first
+    }
+
+    public func saveSource(_ status: SourceStatus) async throws(ServiceStoreError) {
+        try await database.execute(
+            "INSERT INTO terrace_source (id, body) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+            [.text(try Self.encode(status))])
+    }
+
+    public func infrastructures() async throws(ServiceStoreError) -> [InfrastructureStatus] {
+        try await document(InfrastructureStatus.self, "SELECT body FROM terrace_infrastructures ORDER BY name", [])
+    }
+
+    public func infrastructure(_ name: String) async throws(ServiceStoreError) -> InfrastructureStatus? {
+        try await document(InfrastructureStatus.self, "SELECT body FROM terrace_infrastructures WHERE name = ?", [.text(name)]).first
+    }
+
+    public func saveInfrastructure(_ status: InfrastructureStatus) async throws(ServiceStoreError) {
+        try await database.execute(
+            "INSERT INTO terrace_infrastructures (name, body) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET body = excluded.body",
+            [.text(status.name), .text(try Self.encode(status))])
+    }
+
+    public func deleteInfrastructure(_ name: String) async throws(ServiceStoreError) {
+        try await database.execute("DELETE FROM terrace_infrastructures WHERE name = ?", [.text(name)])
+    }
+
+    public func saveRun(_ run: ServiceRun) async throws(ServiceStoreError) {
+        try await database.execute(
+            """
+            INSERT INTO terrace_runs (id, infrastructure, status, queued_at, body) VALUES (?, ?, ?, ?, ?) \
+            ON CONFLICT (id) DO UPDATE SET status = excluded.status, body = excluded.body
+            """,
+            [.text(run.id), .text(run.infrastructure), .text(run.status.rawValue), .text(Self.timestamp(run.queuedAt)),
+             .text(try Self.encode(run))])
+    }
+
+    public func run(_ id: String) async throws(ServiceStoreError) -> ServiceRun? {
+        try await document(ServiceRun.self, "SELECT body FROM terrace_runs WHERE id = ?", [.text(id)]).first
+    }
+
+    public func runs(infrastructure: String?, status: ServiceRun.Status?, limit: Int) async throws(ServiceStoreError) -> [ServiceRun] {
+        var filters: [String] = []
+        var binds: [SQLValue] = []
+        if let infrastructure {
+            filters.append("infrastructure = ?")
+            binds.append(.text(infrastructure))
+        }
+        if let status {
+            filters.append("status = ?")
+            binds.append(.text(status.rawValue))
+        }
+        let condition = filters.isEmpty ? "" : " WHERE " + filters.joined(separator: " AND ")
+        binds.append(.integer(Int64(max(0, limit))))
+        return try await document(
+            ServiceRun.self, "SELECT body FROM terrace_runs\(condition) ORDER BY queued_at DESC, id DESC LIMIT ?", binds)
+    }
+
+    public func saveLog(runID: String, unit: String, text: String) async throws(ServiceStoreError) {
+        try await database.execute(
+            "INSERT INTO terrace_logs (run_id, unit, body) VALUES (?, ?, ?) ON CONFLICT (run_id, unit) DO UPDATE SET body = excluded.body",
+            [.text(runID), .text(unit), .text(text)])
+    }
+
+    public func logs(runID: String) async throws(ServiceStoreError) -> [String: String] {
+        var logs: [String: String] = [:]
+        for row in try await database.query("SELECT unit, body FROM terrace_logs WHERE run_id = ?", [.text(runID)]) {
+            guard row.count == 2, let unit = row[0].text, let body = row[1].text else { continue }
+            logs[unit] = body
+        }
+        return logs
+    }
+
+    public func withInfrastructureLock<T: Sendable>(
+        _ name: String, _ body: @Sendable () async -> T
+    ) async throws(ServiceStoreError) -> T? {
+        try await database.withLock(Self.lockKey(name), body)
+    }
+
+    /// The 64-bit lock key of an infrastructure: the first 8 bytes of SHA-256 of `terrace:<name>`.
+    public static func lockKey(_ name: String) -> Int64 {
+        let digest = Array(SHA256.hash(data: Data("terrace:\(name)".utf8)))
+        return digest.prefix(8).reduce(Int64(0)) { ($0 << 8) | Int64($1) }
+    }
+
+    private func document<T: Decodable>(_ type: T.Type, _ sql: String, _ binds: [SQLValue]) async throws(ServiceStoreError) -> [T] {
+        var documents: [T] = []
+        for row in try await database.query(sql, binds) {
+            guard let body = row.first?.text else { throw ServiceStoreError(.corrupt, "a stored \(T.self) has no body") }
+            do {
+                documents.append(try Self.decoder.decode(T.self, from: Data(body.utf8)))
+            } catch {
+                throw ServiceStoreError(.corrupt, "a stored \(T.self) cannot be read: \(RecordCoding.describe(error))")
+            }
+        }
+        return documents
+    }
+
+    private static func encode(_ value: some Encodable) throws(ServiceStoreError) -> String {
+        do {
+            return String(decoding: try encoder.encode(value), as: UTF8.self)
+        } catch {
+            throw ServiceStoreError(.corrupt, "cannot encode \(type(of: value)): \(error)")
+        }
+    }
+
+    /// A sortable timestamp with fractions of a second.
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(timestamp(date))
+        }
+        return encoder
+    }()
+
+    private static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
+            return try Date(text, strategy: Date.ISO8601FormatStyle())
+        }
+        return decoder
+    }()
+}

@@ -1,0 +1,48 @@
+import ServiceLifecycle
+import TerraceCore
+
+/// The reconcile loops as a service of the service group: a sync every poll interval (webhooks sync in between),
+/// a drift check every drift interval. On graceful shutdown (SIGTERM, SIGINT) the loops stop and running runs are
+/// interrupted — Terraform gets SIGINT and time to release its state lock — and recorded as interrupted.
+public struct ReconcileService: Service {
+    /// The engine.
+    public let reconciler: Reconciler
+    /// Time between polls.
+    public let interval: Duration
+    /// Time between drift checks; nil disables them.
+    public let driftInterval: Duration?
+
+    /// Creates the service.
+    public init(reconciler: Reconciler, interval: Duration, driftInterval: Duration?) {
+        self.reconciler = reconciler
+        self.interval = interval
+        self.driftInterval = driftInterval
+    }
+
+    public func run() async throws {
+        let reconciler = self.reconciler
+        let interval = self.interval
+        let driftInterval = self.driftInterval
+        await reconciler.recoverUnfinishedRuns()
+        try? await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    while !Task.isCancelled {
+                        await reconciler.sync(.poll)
+                        try? await Task.sleep(for: interval)
+                    }
+                }
+                if let driftInterval {
+                    group.addTask {
+                        while !Task.isCancelled {
+                            try? await Task.sleep(for: driftInterval)
+                            guard !Task.isCancelled else { break }
+                            await reconciler.checkDrift()
+                        }
+                    }
+                }
+            }
+        }
+        await reconciler.shutdown()
+    }
+}

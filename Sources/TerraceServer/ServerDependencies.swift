@@ -1,0 +1,30 @@
+import TerraceCore
+
+/// What the HTTP routes work with; tests build it with fakes and get exactly the production router.
+public struct ServerDependencies: Sendable {
+    /// The engine webhooks and reconcile requests reach.
+    public var reconciler: Reconciler
+    /// Statuses, runs and logs.
+    public var store: any ServiceStore
+    /// The metrics `/metrics` shows.
+    public var metrics: ServiceMetrics
+    /// The API's bearer token.
+    public var token: AdminToken
+    /// Webhook signatures.
+    public var webhook: WebhookVerifier
+    /// The followed branch (pushes to others are ignored).
+    public var branch: String
+
+    /// Creates the dependencies.
+    public init(
+        reconciler: Reconciler, store: any ServiceStore, metrics: ServiceMetrics, token: AdminToken, webhook: WebhookVerifier,
+        branch: String
+    ) {
+        self.reconciler = reconciler
+        self.store = store
+        self.metrics = metrics
+        self.token = token
+        self.webhook = webhook
+        self.branch = branch
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Hummingbird
+import Logging
+import TerraceAWS
+import TerraceCore
+import TerraceGit
+import TerracePostgres
+import TerraceSQLite
+
+/// Runs `terrace serve` until SIGTERM or SIGINT.
+public enum TerraceService {
+    /// Opens the status database (PostgreSQL when configured, else SQLite in the data folder), then runs the
+    /// HTTP server and the reconcile loops in one service group with graceful shutdown.
+    public static func run(_ configuration: ServeConfiguration) async throws {
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        if let url = configuration.databaseURL {
+            let postgres: PostgresConfiguration
+            do {
+                postgres = try PostgresConfiguration(url: url, password: configuration.databasePassword)
+            } catch {
+                throw ServerError("--database: \(error.message)")
+            }
+            try await PostgresDatabase.with(postgres) { database in
+                let store = try await openStore(database, description: postgres.description)
+                try await run(configuration, store: store)
+            }
+        } else {
+            let path = configuration.dataDirectory + "/terrace.sqlite"
+            let database = try await SQLiteDatabase.open(path: path)
+            do {
+                try await run(configuration, store: try await openStore(database, description: path))
+            } catch {
+                await database.close()
+                throw error
+            }
+            await database.close()
+        }
+    }
+
+    private static func openStore(_ database: any SQLDatabase, description: String) async throws -> SQLServiceStore {
+        do {
+            return try await SQLServiceStore.open(database)
+        } catch {
+            throw ServerError("cannot open the status database \(description): \(error.message)")
+        }
+    }
+
+    private static func run(_ configuration: ServeConfiguration, store: any ServiceStore) async throws {
+        var logger = Logger(label: "terrace")
+        logger.logLevel = .info
+        let token = try await AdminToken.prepare(file: configuration.adminTokenFile, store: store) { token in
+            FileHandle.standardError.write(Data("""
+                terrace serve: generated the admin token. It is shown this once; only its hash is stored.
+                  \(token)
+                Pass it as `Authorization: Bearer <token>`; or mount your own with --admin-token-file.
+
+                """.utf8))
+        }
+        let credentials: AWSCredentials
+        do {
+            credentials = try AWSCredentials.resolve()
+        } catch {
+            throw ServerError("AWS credentials: \(error.message)")
+        }
+        let source = GitSource(
+            url: configuration.repo, branch: configuration.branch, directory: configuration.dataDirectory + "/source",
+            environment: configuration.gitEnvironment)
+        let environment = LiveEnvironment(
+            source: source, path: configuration.path, dataDirectory: configuration.dataDirectory, terraformBinary: .terraform,
+            credentials: credentials, pluginCache: configuration.pluginCache, moduleCache: configuration.moduleCache)
+        let metrics = ServiceMetrics(logger: logger)
+        let reconciler = Reconciler(
+            store: store, environment: environment, observer: metrics,
+            settings: ReconcilerSettings(
+                replica: configuration.replicaID, sourceURL: source.displayURL, branch: configuration.branch, path: configuration.path,
+                maxParallel: configuration.maxParallel, unitParallelism: configuration.unitParallelism))
+        let dependencies = ServerDependencies(
+            reconciler: reconciler, store: store, metrics: metrics, token: token,
+            webhook: WebhookVerifier(secret: configuration.webhookSecret), branch: configuration.branch)
+        let service = ReconcileService(reconciler: reconciler, interval: configuration.interval, driftInterval: configuration.driftInterval)
+        logger.info(
+            "terrace serve: following \(source.displayURL) (branch \(configuration.branch)) on http://\(configuration.host):\(configuration.port)")
+        let app = buildApplication(dependencies, host: configuration.host, port: configuration.port, services: [service], logger: logger)
+        do {
+            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        } catch {
+            await environment.shutdown()
+            throw error
+        }
+        await environment.shutdown()
+        logger.info("terrace serve: stopped")
+    }
+}
