@@ -1,3 +1,1 @@
 import Testing
-import HummingbirdTesting
-@Test func placeholderCompiles() {}

@@ -20,8 +20,9 @@ public actor InMemoryUnitExecutor: UnitExecutor {
     private var outputs: [String: UnitOutputs]
     /// Units whose apply or destroy fails.
     private var failing: Set<String>
+    private var planSummaries: [String: ResourceSummary] = [:]
     /// How long each call takes.
-    private let delay: Duration
+    private var delay: Duration
     private var running = 0
     /// The most calls that ran at the same time.
     public private(set) var maxConcurrent = 0
@@ -37,6 +38,10 @@ public actor InMemoryUnitExecutor: UnitExecutor {
     public func setOutputs(_ unit: String, _ values: UnitOutputs) { outputs[unit] = values }
     /// Makes a unit's apply and destroy fail (or succeed again).
     public func setFailing(_ units: Set<String>) { failing = units }
+    /// Makes every call take `delay`.
+    public func setDelay(_ delay: Duration) { self.delay = delay }
+    /// Makes `plan` of `unit` report `summary` (by default every plan adds one resource).
+    public func setPlanSummary(_ unit: String, _ summary: ResourceSummary) { planSummaries[unit] = summary }
     /// Forgets the calls so far.
     public func resetCalls() { calls = [] }
 
@@ -60,7 +65,7 @@ public actor InMemoryUnitExecutor: UnitExecutor {
         defer { end() }
         progress(.plan)
         await pause()
-        return ResourceSummary(add: 1)
+        return planSummaries[job.unit] ?? ResourceSummary(add: 1)
     }
 
     public func apply(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) -> UnitOutputs {

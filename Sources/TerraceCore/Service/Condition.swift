@@ -94,7 +94,7 @@ extension Array where Element == Condition {
     public mutating func remove(_ type: Condition.Kind) { removeAll { $0.type == type } }
 
     /// `Ready=True` with `reason`; `Reconciling` and `Stalled` removed.
-    public mutating func markReady(_ reason: ConditionReason = .succeeded, _ message: String, at now: Date) {
+    public mutating func markReady(_ message: String, reason: ConditionReason = .succeeded, at now: Date) {
         set(.ready, .true, reason, message, at: now)
         remove(.reconciling)
         remove(.stalled)

@@ -83,7 +83,7 @@ extension Reconciler {
                             .drifted, "resources changed outside Terraform: \(summary) (add, change, destroy)", at: now)
                     } else {
                         unitStatus.drift = nil
-                        unitStatus.conditions.markReady(.succeeded, "up to date; no drift", at: now)
+                        unitStatus.conditions.markReady("up to date; no drift", at: now)
                     }
                 }
             }
@@ -97,7 +97,7 @@ extension Reconciler {
                 let action = infrastructure.correctDrift ? "; correcting (drift: correct)" : "; reported only (set `drift: correct` to repair)"
                 status.conditions.markFailed(.drifted, "drift in \(list)\(action)", at: now)
             } else if status.conditions.condition(.ready)?.reason == .drifted, !units.contains(where: { $0.drift != nil }) {
-                status.conditions.markReady(.succeeded, "no drift", at: now)
+                status.conditions.markReady("no drift", at: now)
             }
         }
         return drifted

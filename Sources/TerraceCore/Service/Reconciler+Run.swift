@@ -72,7 +72,7 @@ extension Reconciler {
                         status.lastAppliedRevision = item.revision
                         if let record { status.outputs = InfrastructureStatus.redactedOutputs(record) }
                         if !status.units.contains(where: { $0.drift != nil }) {
-                            status.conditions.markReady(.succeeded, "revision \(item.revision.prefix(12)) is applied", at: Date())
+                            status.conditions.markReady("revision \(item.revision.prefix(12)) is applied", at: Date())
                         }
                     }
                     return
@@ -215,10 +215,10 @@ extension Reconciler {
                     unitStatus.lastAppliedRevision = run.revision
                     unitStatus.lastAppliedAt = now
                     unitStatus.drift = nil
-                    unitStatus.conditions.markReady(.succeeded, "applied revision \(revision)", at: now)
+                    unitStatus.conditions.markReady("applied revision \(revision)", at: now)
                 case .unchanged:
                     unitStatus.lastAppliedRevision = run.revision
-                    if unitStatus.drift == nil { unitStatus.conditions.markReady(.succeeded, "up to date", at: now) }
+                    if unitStatus.drift == nil { unitStatus.conditions.markReady("up to date", at: now) }
                 case .failed:
                     unitStatus.conditions.markFailed(.applyFailed, unit.message ?? "failed", at: now)
                 case .blocked:
@@ -238,7 +238,7 @@ extension Reconciler {
             } else {
                 let applied = result.count(.applied), unchanged = result.count(.unchanged), destroyed = result.count(.destroyed)
                 status.conditions.markReady(
-                    .succeeded, "revision \(revision) applied: \(applied) applied, \(unchanged) unchanged, \(destroyed) destroyed", at: now)
+                    "revision \(revision) applied: \(applied) applied, \(unchanged) unchanged, \(destroyed) destroyed", at: now)
             }
         case .interrupted:
             status.conditions.markFailed(.interrupted, run.message ?? "interrupted", at: now)

@@ -50,6 +50,13 @@ public actor Reconciler {
     /// The infrastructures running now.
     public var runningInfrastructures: [String] { running.keys.sorted() }
 
+    /// Waits until no run is queued or running and no sync is in progress (for tests and tools).
+    public func waitUntilIdle() async {
+        while syncing || !running.isEmpty || queue.count > 0 {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
     /// Finds the runs a previous service left running or interrupted; they are retried after the next sync.
     public func recoverUnfinishedRuns() async {
         let running = (try? await store.runs(infrastructure: nil, status: .running, limit: 10_000)) ?? []
@@ -130,7 +137,7 @@ public actor Reconciler {
         validRevision = revision.id
         source.validRevision = revision.id
         source.errors = []
-        source.conditions.markReady(.succeeded, "revision \(revision.short) fetched and valid", at: now)
+        source.conditions.markReady("revision \(revision.short) fetched and valid", at: now)
         try? await store.saveSource(source)
 
         for infrastructure in repository.infrastructures {
@@ -181,9 +188,9 @@ public actor Reconciler {
             status.lastAppliedRevision = revision
             if let record { status.outputs = InfrastructureStatus.redactedOutputs(record) }
             if !status.units.contains(where: { $0.drift != nil }) {
-                status.conditions.markReady(.succeeded, "revision \(revision.prefix(12)) is applied", at: now)
+                status.conditions.markReady("revision \(revision.prefix(12)) is applied", at: now)
                 for unit in graph.units {
-                    status.updateUnit(unit) { $0.conditions.markReady(.succeeded, "up to date", at: now) }
+                    status.updateUnit(unit) { $0.conditions.markReady("up to date", at: now) }
                 }
             }
         }
