@@ -138,6 +138,7 @@ let package = Package(
             dependencies: [
                 "TerraceServer", "TerraceCore", "TerraceSQLite", "TerracePostgres", "TerraceTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strict
         ),

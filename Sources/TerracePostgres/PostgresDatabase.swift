@@ -31,19 +31,24 @@ public final class PostgresDatabase: SQLDatabase {
     }
 
     public func migrate(_ statements: [String]) async throws(ServiceStoreError) {
-        // Replicas starting together would race on CREATE TABLE IF NOT EXISTS: one at a time.
+        // Replicas starting together would race on CREATE TABLE IF NOT EXISTS: one at a time. The pool waits for
+        // an unreachable server for ever: give up after a while with a clear message.
+        let client = self.client
+        let logger = self.logger
         do {
-            try await client.withConnection { connection in
-                _ = try await connection.query("SELECT pg_advisory_lock(7305126354)", logger: logger)
-                do {
-                    for statement in statements {
-                        _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+            try await Self.withTimeout(20, "connecting and creating the tables") {
+                try await client.withConnection { connection in
+                    _ = try await connection.query("SELECT pg_advisory_lock(7305126354)", logger: logger)
+                    do {
+                        for statement in statements {
+                            _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        }
+                    } catch {
+                        _ = try? await connection.query("SELECT pg_advisory_unlock(7305126354)", logger: logger)
+                        throw error
                     }
-                } catch {
-                    _ = try? await connection.query("SELECT pg_advisory_unlock(7305126354)", logger: logger)
-                    throw error
+                    _ = try await connection.query("SELECT pg_advisory_unlock(7305126354)", logger: logger)
                 }
-                _ = try await connection.query("SELECT pg_advisory_unlock(7305126354)", logger: logger)
             }
         } catch {
             throw Self.failure(error)
@@ -56,13 +61,17 @@ public final class PostgresDatabase: SQLDatabase {
 
     public func query(_ sql: String, _ binds: [SQLValue]) async throws(ServiceStoreError) -> [[SQLValue]] {
         let statement = try Self.statement(sql, binds)
+        let client = self.client
+        let logger = self.logger
         do {
-            let rows = try await client.query(statement, logger: logger)
-            var result: [[SQLValue]] = []
-            for try await row in rows {
-                result.append(row.map(Self.value))
+            return try await Self.withTimeout(30, "running a statement") {
+                let rows = try await client.query(statement, logger: logger)
+                var result: [[SQLValue]] = []
+                for try await row in rows {
+                    result.append(row.map(Self.value))
+                }
+                return result
             }
-            return result
         } catch {
             throw Self.failure(error)
         }
@@ -82,6 +91,24 @@ public final class PostgresDatabase: SQLDatabase {
             }
         } catch {
             throw Self.failure(error)
+        }
+    }
+
+    /// Runs `body`, failing with `.unavailable` when it takes longer than `seconds`.
+    static func withTimeout<T: Sendable>(
+        _ seconds: Int, _ what: String, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: .seconds(seconds))
+                throw ServiceStoreError(.unavailable, "PostgreSQL did not answer within \(seconds) s (\(what))")
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else {
+                throw ServiceStoreError(.unavailable, "PostgreSQL: \(what) was cancelled")
+            }
+            return first
         }
     }
 

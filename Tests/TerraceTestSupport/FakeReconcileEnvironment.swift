@@ -1,30 +1,32 @@
 import Foundation
 import TerraceCore
-import TerraceTestSupport
 
 /// The reconciler's world in memory: revisions of a repository as file maps, records, one lock table, a
 /// simulated Terraform.
-struct FakeReconcileEnvironment: ReconcileEnvironment {
-    let source = FakeSource()
-    let records = InMemoryStateStore()
-    let locks = LockTable()
-    let terraform = InMemoryUnitExecutor()
+public struct FakeReconcileEnvironment: ReconcileEnvironment {
+    public let source = FakeSource()
+    public let records = InMemoryStateStore()
+    public let locks = LockTable()
+    public let terraform = InMemoryUnitExecutor()
 
-    var executor: any UnitExecutor { terraform }
+    /// Creates an empty world.
+    public init() {}
 
-    func fetch() async throws(ReconcileError) -> SourceRevision {
+    public var executor: any UnitExecutor { terraform }
+
+    public func fetch() async throws(ReconcileError) -> SourceRevision {
         guard let head = await source.head else { throw ReconcileError(.fetch, "cannot fetch: repository unreachable") }
         return SourceRevision(id: head, committedAt: Date(timeIntervalSince1970: 1_800_000_000))
     }
 
-    func load(revision: String) async -> LoadResult {
+    public func load(revision: String) async -> LoadResult {
         guard let files = await source.files(at: revision) else {
             return LoadResult(repository: nil, diagnostics: [Diagnostic(at: SourceLocation(file: "(git)"), "unknown revision")])
         }
         return await TestRepo(files).load()
     }
 
-    func record(of infrastructure: Infrastructure) async throws(ReconcileError) -> InfrastructureRecord? {
+    public func record(of infrastructure: Infrastructure) async throws(ReconcileError) -> InfrastructureRecord? {
         do {
             return try await records.load(infrastructure: infrastructure.name)
         } catch {
@@ -32,43 +34,43 @@ struct FakeReconcileEnvironment: ReconcileEnvironment {
         }
     }
 
-    func engine(for infrastructure: Infrastructure, run: ServiceRun) async throws(ReconcileError) -> ApplyEngine {
+    public func engine(for infrastructure: Infrastructure, run: ServiceRun) async throws(ReconcileError) -> ApplyEngine {
         ApplyEngine(executor: terraform, store: records, lock: LockTable.Handle(table: locks, holder: run.lockHolder))
     }
 
-    func lockHolder(of infrastructure: Infrastructure) async throws(ReconcileError) -> LockInfo? {
+    public func lockHolder(of infrastructure: Infrastructure) async throws(ReconcileError) -> LockInfo? {
         await locks.holding(infrastructure.name)
     }
 
-    func releaseStaleLocks(of infrastructure: Infrastructure, lock: LockInfo) async throws(ReconcileError) -> [String] {
+    public func releaseStaleLocks(of infrastructure: Infrastructure, lock: LockInfo) async throws(ReconcileError) -> [String] {
         await locks.forceRelease(lock)
         return ["the Terrace lock held by \(lock.holder)"]
     }
 
-    func log(runID: String, infrastructure: String, unit: String) async -> String? {
+    public func log(runID: String, infrastructure: String, unit: String) async -> String? {
         "==> terraform apply (\(infrastructure)/\(unit))"
     }
 }
 
 /// Revisions of a repository, by id; `head` is what a fetch returns.
-actor FakeSource {
-    private(set) var head: String?
+public actor FakeSource {
+    public private(set) var head: String?
     private var revisions: [String: [String: String]] = [:]
 
     /// Adds a revision and makes it the head.
-    func push(_ id: String, _ files: [String: String]) {
+    public func push(_ id: String, _ files: [String: String]) {
         revisions[id] = files
         head = id
     }
 
     /// Makes the source unreachable.
-    func breakRemote() { head = nil }
+    public func breakRemote() { head = nil }
 
-    func files(at revision: String) -> [String: String]? { revisions[revision] }
+    public func files(at revision: String) -> [String: String]? { revisions[revision] }
 }
 
 /// Infrastructure locks shared by every run, each holding naming its own holder.
-actor LockTable {
+public actor LockTable {
     private var held: [String: LockInfo] = [:]
 
     struct Handle: StateLock {
@@ -92,11 +94,11 @@ actor LockTable {
     }
 
     /// Leaves a lock behind, as a process killed mid-run does.
-    func plant(_ info: LockInfo) { held[info.infrastructure] = info }
+    public func plant(_ info: LockInfo) { held[info.infrastructure] = info }
 
-    func forceRelease(_ lock: LockInfo) {
+    public func forceRelease(_ lock: LockInfo) {
         if held[lock.infrastructure]?.id == lock.id { held[lock.infrastructure] = nil }
     }
 
-    func holding(_ infrastructure: String) -> LockInfo? { held[infrastructure] }
+    public func holding(_ infrastructure: String) -> LockInfo? { held[infrastructure] }
 }

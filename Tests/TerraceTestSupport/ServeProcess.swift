@@ -1,0 +1,146 @@
+import Foundation
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// A running `terrace serve`, driven over HTTP as a user or a git host would.
+public final class ServeProcess: @unchecked Sendable {
+    /// The port it listens on.
+    public let port: Int
+    /// Its log (standard error and output).
+    public let logPath: String
+    private let process: Process
+
+    private init(port: Int, logPath: String, process: Process) {
+        self.port = port
+        self.logPath = logPath
+        self.process = process
+    }
+
+    /// The process id.
+    public var pid: Int32 { process.processIdentifier }
+
+    /// Whether it still runs.
+    public var isRunning: Bool { process.isRunning }
+
+    /// Its exit status, once it exited.
+    public var exitStatus: Int32 { process.terminationStatus }
+
+    /// Starts `terrace serve arguments… --listen 127.0.0.1:<free port>` in `folder` with `environment` added, and
+    /// waits until `/healthz` answers. Its signal mask is cleared first: a process started from a Swift concurrency
+    /// thread inherits that thread's blocked SIGTERM and SIGINT.
+    public static func start(
+        _ arguments: [String], in folder: URL, environment: [String: String], name: String = "serve"
+    ) async throws -> ServeProcess {
+        let port = try MotoServer.freePort()
+        let logPath = folder.appendingPathComponent("\(name)-\(port).log").path
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let launcher = "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, set()); os.execv(sys.argv[1], sys.argv[1:])"
+        let process = CommandRunner.makeProcess(
+            "/usr/bin/env", ["python3", "-c", launcher, CommandRunner.binary, "serve"] + arguments + ["--listen", "127.0.0.1:\(port)"],
+            in: folder, environment: environment)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        let serve = ServeProcess(port: port, logPath: logPath, process: process)
+        for _ in 0..<600 {
+            if let (status, _) = try? await serve.request("GET", "/healthz"), status == 200 { return serve }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        serve.kill()
+        throw HarnessError("terrace serve did not start:\n\(serve.log)")
+    }
+
+    /// Everything it printed so far.
+    public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// The admin token it printed on first start, if it did.
+    public var printedToken: String? {
+        log.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first { $0.hasPrefix("trc_") }
+    }
+
+    /// Sends a request; returns the status and the body.
+    public func request(
+        _ method: String, _ path: String, token: String? = nil, headers: [String: String] = [:], body: Data? = nil
+    ) async throws -> (Int, Data) {
+        guard let url = URL(string: "http://127.0.0.1:\(port)\(path)") else { throw HarnessError("bad path \(path)") }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        request.timeoutInterval = 10
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        request.httpBody = body
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    }
+
+    /// GETs an API path with the token and decodes the JSON object.
+    public func api(_ path: String, token: String) async throws -> [String: Any] {
+        let (status, data) = try await request("GET", "/api/v1" + path, token: token)
+        guard status == 200, let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw HarnessError("GET /api/v1\(path) answered \(status): \(String(decoding: data, as: UTF8.self))")
+        }
+        return object
+    }
+
+    /// Sends SIGTERM and waits up to `timeout` seconds for the process to exit; returns whether it did.
+    @discardableResult
+    public func terminate(timeout: Double = 120) -> Bool {
+        guard process.isRunning else { return true }
+        Foundation.kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(50_000) }
+        return !process.isRunning
+    }
+
+    /// Kills the process and everything it started (Terraform, providers) with SIGKILL, as a crashed container
+    /// would lose them.
+    public func kill() {
+        guard process.isRunning else { return }
+        let victims = [process.processIdentifier] + Self.descendants(of: process.processIdentifier)
+        for pid in victims { Foundation.kill(pid, SIGKILL) }
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+    }
+
+    /// The processes below `pid`, children first.
+    static func descendants(of pid: Int32) -> [Int32] {
+        var children: [Int32: [Int32]] = [:]
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let child = Int32(entry),
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, let parent = Int32(fields[1]) { children[parent, default: []].append(child) }
+        }
+        var result: [Int32] = []
+        var pending = [pid]
+        while let next = pending.popLast() {
+            for child in children[next] ?? [] {
+                result.append(child)
+                pending.append(child)
+            }
+        }
+        return result
+    }
+
+    /// Waits until `condition` holds, checking every 200 ms for at most `timeout` seconds; throws with `what`.
+    public static func waitUntil(
+        _ what: String, timeout: Double = 180, _ condition: () async throws -> Bool
+    ) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        var lastError: (any Error)?
+        while Date() < deadline {
+            do {
+                if try await condition() { return }
+            } catch {
+                lastError = error
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw HarnessError("timed out waiting for \(what)\(lastError.map { " (last error: \($0))" } ?? "")")
+    }
+}
