@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test: installs what the tests need when it is missing, then `swift test`.
-# The end-to-end tests start their own local AWS API (moto's server) on 127.0.0.1 and stop it.
+# The end-to-end tests start their own local AWS API (moto's server) and git daemons on 127.0.0.1 and stop them;
+# this script starts the PostgreSQL server they share.
 # Usage: bash scripts/test.sh [extra swift test arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v git >/dev/null 2>&1 || need_apt+=(git)
+command -v psql >/dev/null 2>&1 || need_apt+=(postgresql-client)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "==> installing ${need_apt[*]}"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
@@ -20,6 +23,20 @@ if ! command -v aws >/dev/null 2>&1; then
   python3 -m pip install -q awscli
 fi
 command -v terraform >/dev/null 2>&1 || { echo "terraform is not on the PATH; the end-to-end tests need it" >&2; exit 1; }
+
+# PostgreSQL for the service's tests (one status database shared by two replicas): a throw-away cluster on a
+# free loopback port, with trust authentication, stopped when this script exits.
+PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+PG_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+PG_DIR="$(mktemp -d /tmp/terrace-test-pg.XXXXXX)"
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+[ "$(id -u)" = 0 ] && chown postgres "$PG_DIR"
+as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U terrace -A trust >/dev/null
+as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
+  -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off" start </dev/null >/dev/null 2>&1
+trap 'as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1; rm -rf "$PG_DIR"' EXIT
+export TERRACE_TEST_POSTGRES_URL="postgres://terrace@127.0.0.1:$PG_PORT"
+echo "==> PostgreSQL on 127.0.0.1:$PG_PORT"
 
 echo "==> swift build --build-tests"
 swift build --build-tests

@@ -101,11 +101,18 @@ public struct LiveEnvironment: ReconcileEnvironment {
         let client = await clients.client(for: infrastructure.cloud)
         let bucket = infrastructure.backend.bucket
         var released: [String] = []
+        // Lock files, not state files: a unit killed during its first apply has a lock but no state yet.
+        let prefix = infrastructure.name + "/"
+        let suffix = "/terraform.tfstate.tflock"
         let units: [String]
         do {
-            units = try await S3StateStore(client: client, backend: infrastructure.backend).unitsWithState(infrastructure: infrastructure.name)
+            units = try await client.listObjects(bucket: bucket, prefix: prefix).compactMap { object in
+                guard object.key.hasSuffix(suffix) else { return nil }
+                let unit = object.key.dropFirst(prefix.count).dropLast(suffix.count)
+                return unit.isEmpty || unit.contains("/") ? nil : String(unit)
+            }
         } catch {
-            throw ReconcileError(.state, error.message)
+            throw ReconcileError(.state, "cannot list the Terraform locks of `\(infrastructure.name)`: \(error.message)")
         }
         for unit in units {
             let empty = ResolvedModule(

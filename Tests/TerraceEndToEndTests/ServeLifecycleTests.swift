@@ -232,7 +232,7 @@ import TerraceTestSupport
         }
         #expect(Self.condition(stalled, "Stalled")?["reason"] as? String == "ValidationFailed")
         let errors = try #require(stalled["errors"] as? [String])
-        #expect(errors.first?.hasPrefix("infrastructures/beta.yaml:15:") == true, "\(errors)")
+        #expect(errors.first?.hasPrefix("infrastructures/beta.yaml:14:23: error: unknown reference `frist.name`") == true, "\(errors)")
         #expect(errors.first?.contains("frist") == true)
         #expect(try await Self.isReady(serve, "beta", token: token))
         #expect(try await Self.runs(serve, "beta", token: token).count == 1)

@@ -29,19 +29,7 @@ extension Planner {
             }
         }
         let jobs = pending
-        let keys = jobs.indices.map(String.init)
-        let collector = SummaryCollector()
-        _ = await GraphScheduler.run(nodes: keys, dependencies: [:], parallelism: parallelism) { key in
-            guard let index = Int(key) else { return false }
-            let (_, _, job) = jobs[index]
-            do throws(UnitFailure) {
-                await collector.set(index, .success(try await executor.plan(job) { _ in }))
-            } catch {
-                await collector.set(index, .failure(error))
-            }
-            return true
-        }
-        let results = await collector.results
+        let results = await summaries(of: jobs.map(\.2), executor: executor, parallelism: parallelism)
         for (index, (infraIndex, unitIndex, _)) in jobs.enumerated() {
             switch results[index] {
             case .success(let summary): plan.infrastructures[infraIndex].units[unitIndex].resources = summary
@@ -50,5 +38,23 @@ extension Planner {
             }
         }
         return plan
+    }
+
+    /// Plans `jobs` with `executor`, at most `parallelism` at once; returns each job's summary or failure, by index.
+    public static func summaries(
+        of jobs: [UnitJob], executor: any UnitExecutor, parallelism: Int
+    ) async -> [Int: Result<ResourceSummary, UnitFailure>] {
+        let keys = jobs.indices.map(String.init)
+        let collector = SummaryCollector()
+        _ = await GraphScheduler.run(nodes: keys, dependencies: [:], parallelism: parallelism) { key in
+            guard let index = Int(key) else { return false }
+            do throws(UnitFailure) {
+                await collector.set(index, .success(try await executor.plan(jobs[index]) { _ in }))
+            } catch {
+                await collector.set(index, .failure(error))
+            }
+            return true
+        }
+        return await collector.results
     }
 }

@@ -39,20 +39,9 @@ extension Reconciler {
                 runID: runID, infrastructure: name, unit: unit.name, module: module, inputs: inputs,
                 cloud: infrastructure.cloud, backend: infrastructure.backend)
         }
-        let collector = SummaryCollector()
         let names = jobs.keys.sorted()
-        let executor = environment.executor
-        let checked = jobs
-        _ = await GraphScheduler.run(nodes: names, dependencies: [:], parallelism: settings.driftParallelism) { unit in
-            guard let job = checked[unit], let index = names.firstIndex(of: unit) else { return false }
-            do throws(UnitFailure) {
-                await collector.set(index, .success(try await executor.plan(job) { _ in }))
-            } catch {
-                await collector.set(index, .failure(error))
-            }
-            return true
-        }
-        let results = await collector.results
+        let results = await Planner.summaries(
+            of: names.compactMap { jobs[$0] }, executor: environment.executor, parallelism: settings.driftParallelism)
         var drifted: Set<String> = []
         var failures: [String: String] = [:]
         var summaries: [String: ResourceSummary] = [:]

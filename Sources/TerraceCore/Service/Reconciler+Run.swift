@@ -17,8 +17,10 @@ extension Reconciler {
                 return
             }
             if done != nil { return }
-            await updateStatus(item.infrastructure) {
-                $0.conditions.markReconciling("waiting: another replica is running this infrastructure", reason: .pending, at: Date())
+            await updateStatus(item.infrastructure) { status in
+                // The replica holding the lock reports its own progress: do not overwrite it.
+                guard status.conditions.condition(.reconciling)?.reason != .progressing else { return }
+                status.conditions.markReconciling("waiting: another replica is running this infrastructure", reason: .pending, at: Date())
             }
             try? await Task.sleep(for: settings.busyRetryDelay)
             if await hasNewerItem(for: item.infrastructure) { return }
