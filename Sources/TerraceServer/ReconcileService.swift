@@ -24,7 +24,7 @@ public struct ReconcileService: Service {
         let interval = self.interval
         let driftInterval = self.driftInterval
         await reconciler.recoverUnfinishedRuns()
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     while !Task.isCancelled {

@@ -277,7 +277,7 @@ import TerraceTestSupport
         #expect(drifting.terminate())
     }
 
-    @Test("kill -9 during an apply: the next start releases its own locks and completes the run")
+    @Test("SIGTERM and kill -9 during an apply: the run is interrupted, retried, its own locks released, and completed")
     func killDuringApplyRecovers() async throws {
         let world = try await World.start { endpoint in
             [
@@ -297,17 +297,43 @@ import TerraceTestSupport
         }
         defer { world.stop() }
         let arguments = ["--repo", world.daemon.url("infra"), "--interval", "1h", "--drift-interval", "0", "--data", "data"]
-        let first = try await ServeProcess.start(arguments, in: world.folder, environment: world.environment, name: "first")
-        let token = try #require(first.printedToken)
+        let bucket = "crash-gamma-tfstate"
+        func keys() throws -> [String] {
+            try world.aws.list(["s3api", "list-objects-v2", "--bucket", bucket], "Contents").compactMap { $0["Key"] as? String }
+        }
+
+        // 1. SIGTERM in the middle of the apply: Terraform gets SIGINT, stops and releases its lock; the run is interrupted.
+        let stopped = try await ServeProcess.start(arguments, in: world.folder, environment: world.environment, name: "stopped")
+        let token = try #require(stopped.printedToken)
         try await ServeProcess.waitUntil("the slow unit to reach its wait", timeout: 120) {
             (try? world.parameter("/gamma/slow/before")) != nil
         }
         try await Task.sleep(for: .seconds(2))
+        #expect(stopped.terminate(timeout: 120))
+        #expect(stopped.exitStatus == 0, "\(stopped.log)")
+        let afterStop = try keys()
+        #expect(!afterStop.contains("terrace/gamma/terrace.lock"), "\(afterStop)")
+        #expect(!afterStop.contains("gamma/slow/terraform.tfstate.tflock"), "\(afterStop)")
+        #expect(try world.parameter("/gamma/slow/after") == nil)
+
+        // 2. The next start retries the interrupted run; kill -9 it (and Terraform with it) in the middle of its apply.
+        let first = try await ServeProcess.start(arguments, in: world.folder, environment: world.environment, name: "first")
+        try await ServeProcess.waitUntil("the retry to reach Terraform's apply", timeout: 120) {
+            let runs = try await Self.runs(first, "gamma", token: token)
+            let status = try await Self.infrastructure(first, "gamma", token: token)
+            let phase = (status["units"] as? [[String: Any]])?.first { $0["name"] as? String == "slow" }?["phase"] as? String
+            return runs.contains { $0["trigger"] as? String == "retry" && $0["status"] as? String == "running" } && phase == "apply"
+        }
+        let interruptedBySignal = try #require(try await Self.runs(first, "gamma", token: token).first { $0["status"] as? String == "interrupted" })
+        #expect((interruptedBySignal["message"] as? String)?.contains("interrupted") == true)
+        try await ServeProcess.waitUntil("the retry to hold Terraform's state lock", timeout: 60) {
+            try keys().contains("gamma/slow/terraform.tfstate.tflock")
+        }
+        try await Task.sleep(for: .seconds(3))
         first.kill()
-        let bucket = "crash-gamma-tfstate"
-        let keys = try world.aws.list(["s3api", "list-objects-v2", "--bucket", bucket], "Contents").compactMap { $0["Key"] as? String }
-        #expect(keys.contains("terrace/gamma/terrace.lock"), "\(keys)")
-        #expect(keys.contains("gamma/slow/terraform.tfstate.tflock"), "\(keys)")
+        let afterKill = try keys()
+        #expect(afterKill.contains("terrace/gamma/terrace.lock"), "\(afterKill)")
+        #expect(afterKill.contains("gamma/slow/terraform.tfstate.tflock"), "\(afterKill)")
         #expect(try world.parameter("/gamma/slow/after") == nil)
 
         let second = try await ServeProcess.start(arguments, in: world.folder, environment: world.environment, name: "second")
@@ -315,7 +341,7 @@ import TerraceTestSupport
         var retry: [String: Any] = [:]
         try await ServeProcess.waitUntil("the retried run to finish") {
             guard let run = try await Self.runs(second, "gamma", token: token).first(where: { $0["trigger"] as? String == "retry" }),
-                run["status"] as? String != "running"
+                run["status"] as? String != "running", run["status"] as? String != "interrupted"
             else { return false }
             retry = run
             return true
@@ -325,8 +351,10 @@ import TerraceTestSupport
         #expect(message.contains("released the locks left by interrupted run"), "\(message)")
         #expect(message.contains("Terraform state lock of `slow`"), "\(message)")
         let runs = try await Self.runs(second, "gamma", token: token)
-        let interrupted = try #require(runs.first { $0["status"] as? String == "interrupted" })
-        #expect(interrupted["retriedBy"] as? String == retry["id"] as? String)
+        #expect(runs.filter { $0["status"] as? String == "interrupted" }.count == 2, "\(runs)")
+        let killed = try #require(runs.first { $0["status"] as? String == "interrupted" && $0["trigger"] as? String == "retry" })
+        #expect(killed["retriedBy"] as? String == retry["id"] as? String)
+        #expect(interruptedBySignal["id"] as? String == (killed["retries"] as? [String])?.first)
         #expect(try world.parameter("/gamma/slow/after") == "1")
         let after = try world.aws.list(["s3api", "list-objects-v2", "--bucket", bucket], "Contents").compactMap { $0["Key"] as? String }
         #expect(!after.contains("terrace/gamma/terrace.lock"))

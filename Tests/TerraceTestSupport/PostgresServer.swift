@@ -33,7 +33,7 @@ public final class PostgresServer: @unchecked Sendable {
             if let started { return started }
             let server: PostgresServer
             if let url = ProcessInfo.processInfo.environment["TERRACE_TEST_POSTGRES_URL"], !url.isEmpty {
-                server = PostgresServer(baseURL: url.split(separator: "/").prefix(3).joined(separator: "/"))
+                server = PostgresServer(baseURL: url.split(separator: "/", omittingEmptySubsequences: false).prefix(3).joined(separator: "/"))
             } else {
                 server = try await PostgresServer.startLocal()
             }

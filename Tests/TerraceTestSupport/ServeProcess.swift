@@ -34,7 +34,7 @@ public final class ServeProcess: @unchecked Sendable {
     ) async throws -> ServeProcess {
         let port = try MotoServer.freePort()
         let logPath = folder.appendingPathComponent("\(name)-\(port).log").path
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let launcher = "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, set()); os.execv(sys.argv[1], sys.argv[1:])"
         let process = CommandRunner.makeProcess(
             "/usr/bin/env", ["python3", "-c", launcher, CommandRunner.binary, "serve"] + arguments + ["--listen", "127.0.0.1:\(port)"],

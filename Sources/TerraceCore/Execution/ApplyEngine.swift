@@ -98,10 +98,18 @@ public struct ApplyEngine: Sendable {
             }
         }
         if let held, let lock {
-            do throws(LockError) {
-                try await lock.release(held)
-            } catch {
-                run.error = run.error ?? "the lock could not be released: \(error.message)"
+            // Released even when the run is being cancelled (a service shutting down): a lock left behind would
+            // block the next run.
+            let released = await Task.detached { () -> LockError? in
+                do throws(LockError) {
+                    try await lock.release(held)
+                    return nil
+                } catch {
+                    return error
+                }
+            }.value
+            if let released {
+                run.error = run.error ?? "the lock could not be released: \(released.message)"
             }
         }
         run.seconds = Date().timeIntervalSince(start)

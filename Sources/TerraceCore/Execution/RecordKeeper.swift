@@ -12,13 +12,29 @@ actor RecordKeeper {
     /// Records a unit as applied and saves the record.
     func applied(_ unit: String, _ unitRecord: UnitRecord) async throws(StateStoreError) {
         record.units[unit] = unitRecord
-        try await store.save(record)
+        try await save()
     }
 
     /// Forgets a destroyed unit and saves the record.
     func destroyed(_ unit: String) async throws(StateStoreError) {
         record.units[unit] = nil
-        try await store.save(record)
+        try await save()
+    }
+
+    /// Saves the record even when the run is being cancelled (a service shutting down): what Terraform applied
+    /// before it stopped must be recorded.
+    private func save() async throws(StateStoreError) {
+        let store = self.store
+        let record = self.record
+        let result = await Task.detached { () -> Result<Void, StateStoreError> in
+            do throws(StateStoreError) {
+                try await store.save(record)
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }.value
+        try result.get()
     }
 
     /// The recorded unit, if any.

@@ -13,26 +13,26 @@ public actor InMemoryServiceStore: ServiceStore {
     public init() {}
 
     public func ping() throws(ServiceStoreError) {}
-    public func setting(_ key: String) -> String? { settings[key] }
-    public func setSetting(_ key: String, _ value: String) { settings[key] = value }
-    public func source() -> SourceStatus? { sourceStatus }
-    public func saveSource(_ status: SourceStatus) { sourceStatus = status }
-    public func infrastructures() -> [InfrastructureStatus] { statuses.values.sorted { $0.name < $1.name } }
-    public func infrastructure(_ name: String) -> InfrastructureStatus? { statuses[name] }
-    public func saveInfrastructure(_ status: InfrastructureStatus) { statuses[status.name] = status }
-    public func deleteInfrastructure(_ name: String) { statuses[name] = nil }
-    public func saveRun(_ run: ServiceRun) { allRuns[run.id] = run }
-    public func run(_ id: String) -> ServiceRun? { allRuns[id] }
+    public func setting(_ key: String) throws(ServiceStoreError) -> String? { settings[key] }
+    public func setSetting(_ key: String, _ value: String) throws(ServiceStoreError) { settings[key] = value }
+    public func source() throws(ServiceStoreError) -> SourceStatus? { sourceStatus }
+    public func saveSource(_ status: SourceStatus) throws(ServiceStoreError) { sourceStatus = status }
+    public func infrastructures() throws(ServiceStoreError) -> [InfrastructureStatus] { statuses.values.sorted { $0.name < $1.name } }
+    public func infrastructure(_ name: String) throws(ServiceStoreError) -> InfrastructureStatus? { statuses[name] }
+    public func saveInfrastructure(_ status: InfrastructureStatus) throws(ServiceStoreError) { statuses[status.name] = status }
+    public func deleteInfrastructure(_ name: String) throws(ServiceStoreError) { statuses[name] = nil }
+    public func saveRun(_ run: ServiceRun) throws(ServiceStoreError) { allRuns[run.id] = run }
+    public func run(_ id: String) throws(ServiceStoreError) -> ServiceRun? { allRuns[id] }
 
-    public func runs(infrastructure: String?, status: ServiceRun.Status?, limit: Int) -> [ServiceRun] {
+    public func runs(infrastructure: String?, status: ServiceRun.Status?, limit: Int) throws(ServiceStoreError) -> [ServiceRun] {
         let selected = allRuns.values.filter {
             (infrastructure == nil || $0.infrastructure == infrastructure) && (status == nil || $0.status == status)
         }
         return Array(selected.sorted { ($0.queuedAt, $0.id) > ($1.queuedAt, $1.id) }.prefix(limit))
     }
 
-    public func saveLog(runID: String, unit: String, text: String) { allLogs[runID, default: [:]][unit] = text }
-    public func logs(runID: String) -> [String: String] { allLogs[runID] ?? [:] }
+    public func saveLog(runID: String, unit: String, text: String) throws(ServiceStoreError) { allLogs[runID, default: [:]][unit] = text }
+    public func logs(runID: String) throws(ServiceStoreError) -> [String: String] { allLogs[runID] ?? [:] }
 
     public func withInfrastructureLock<T: Sendable>(
         _ name: String, _ body: @Sendable () async -> T

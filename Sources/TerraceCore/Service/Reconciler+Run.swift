@@ -151,8 +151,8 @@ extension Reconciler {
         if let error = result.error { notes.insert(error, at: 0) }
         run.message = notes.isEmpty ? nil : notes.joined(separator: "; ")
         let finishedRun = run
-        let record = try? await environment.record(of: infrastructure)
         await Task.detached {
+            let record = try? await self.environment.record(of: infrastructure)
             for unit in finishedRun.results where unit.outcome != .unchanged && unit.outcome != .blocked {
                 if let text = await self.environment.log(runID: finishedRun.id, infrastructure: name, unit: unit.unit) {
                     try? await self.store.saveLog(runID: finishedRun.id, unit: unit.unit, text: text)
