@@ -61,4 +61,16 @@ public struct InfrastructureStatus: Codable, Hashable, Sendable {
             return outputs
         }
     }
+
+    /// Records that the desired state of `revision` is applied without a run (nothing had changed): the revision,
+    /// the recorded outputs, and `Ready` for the infrastructure and `units`, unless drift is known.
+    public mutating func markApplied(revision: String, record: InfrastructureRecord?, units: [String], at now: Date) {
+        lastAppliedRevision = revision
+        if let record { outputs = Self.redactedOutputs(record) }
+        guard !self.units.contains(where: { $0.drift != nil }) else { return }
+        conditions.markReady("revision \(revision.prefix(12)) is applied", at: now)
+        for unit in units {
+            updateUnit(unit) { $0.conditions.markReady("up to date", at: now) }
+        }
+    }
 }

@@ -31,19 +31,16 @@ extension Reconciler {
     nonisolated func runLocked(_ item: ReconcileQueue.Item) async {
         let name = item.infrastructure
         // 1. Runs still marked running are dead: this replica holds the lock, and no other can.
-        let stale = await markStaleRunsInterrupted(name)
+        await markStaleRunsInterrupted(name)
+        // 2. Interrupted runs not yet retried (none when another replica already retried them) are retried by this
+        //    run, which then runs even if nothing else changed.
         let unretried = ((try? await store.runs(infrastructure: name, status: .interrupted, limit: 100)) ?? [])
             .filter { $0.retriedBy == nil }
-        if item.trigger == .retry && unretried.isEmpty && stale.isEmpty {
-            // Another replica already retried it.
-            if item.operation == "apply" { await planAndMaybeSkip(item, retries: []) }
-            return
-        }
-        await planAndMaybeSkip(item, retries: unretried)
+        await planAndRun(item, retries: unretried)
     }
 
     /// Loads the revision, plans under the lock, and runs unless nothing changed.
-    private nonisolated func planAndMaybeSkip(_ item: ReconcileQueue.Item, retries: [ServiceRun]) async {
+    private nonisolated func planAndRun(_ item: ReconcileQueue.Item, retries: [ServiceRun]) async {
         let name = item.infrastructure
         let repository: Repository
         switch await loadRepository(item.revision) {
@@ -70,13 +67,8 @@ extension Reconciler {
                 return
             case .success(let plan):
                 if !plan.hasChanges && item.forcedUnits.isEmpty && retries.isEmpty && item.trigger != .manual {
-                    await updateStatus(name) { status in
-                        status.lastAppliedRevision = item.revision
-                        if let record { status.outputs = InfrastructureStatus.redactedOutputs(record) }
-                        if !status.units.contains(where: { $0.drift != nil }) {
-                            status.conditions.markReady("revision \(item.revision.prefix(12)) is applied", at: Date())
-                        }
-                    }
+                    let units = plan.units.map(\.name)
+                    await updateStatus(name) { $0.markApplied(revision: item.revision, record: record, units: units, at: Date()) }
                     return
                 }
             }
@@ -108,8 +100,8 @@ extension Reconciler {
         }
 
         var notes: [String] = []
-        // 2. A Terrace lock left by a run of this service that is proven dead is released, with the Terraform
-        //    state locks taken under it.
+        // A Terrace lock left by a run of this service that is proven dead is released, with the Terraform
+        // state locks taken under it.
         if let holder = try? await environment.lockHolder(of: infrastructure),
             let holderRun = ServiceRun.runID(fromLockHolder: holder.holder),
             let previous = try? await store.run(holderRun), previous.status != .running
@@ -142,7 +134,7 @@ extension Reconciler {
             result = InfrastructureRun(infrastructure: name, operation: item.operation, error: error.message)
         }
 
-        // 3. Record: what an interrupted service writes must still reach the database, so outside cancellation.
+        // Record: what an interrupted service writes must still reach the database, so outside cancellation.
         let interrupted = Task.isCancelled || result.results.contains { $0.message?.contains("cancelled") == true }
         run.results = result.results
         run.finishedAt = Date()
@@ -182,8 +174,8 @@ extension Reconciler {
         }
     }
 
-    /// Marks the runs of `name` still recorded as running as interrupted and returns them.
-    private nonisolated func markStaleRunsInterrupted(_ name: String) async -> [ServiceRun] {
+    /// Marks the runs of `name` still recorded as running as interrupted.
+    private nonisolated func markStaleRunsInterrupted(_ name: String) async {
         let stale = (try? await store.runs(infrastructure: name, status: .running, limit: 100)) ?? []
         for var run in stale {
             run.status = .interrupted
@@ -191,7 +183,6 @@ extension Reconciler {
             run.message = "the service (replica \(run.replica)) stopped during this run; it is retried"
             try? await store.saveRun(run)
         }
-        return stale
     }
 
     /// Updates the stored status of `name` (one writer at a time in this replica).

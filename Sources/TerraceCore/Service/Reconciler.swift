@@ -185,14 +185,7 @@ public actor Reconciler {
                 "queued for revision \(revision.prefix(12)): \(changed.joined(separator: ", ")) changed", reason: .pending, at: now)
         case .success:
             guard running[name] == nil else { return }
-            status.lastAppliedRevision = revision
-            if let record { status.outputs = InfrastructureStatus.redactedOutputs(record) }
-            if !status.units.contains(where: { $0.drift != nil }) {
-                status.conditions.markReady("revision \(revision.prefix(12)) is applied", at: now)
-                for unit in graph.units {
-                    status.updateUnit(unit) { $0.conditions.markReady("up to date", at: now) }
-                }
-            }
+            status.markApplied(revision: revision, record: record, units: graph.units, at: now)
         }
         try? await store.saveInfrastructure(status)
     }
