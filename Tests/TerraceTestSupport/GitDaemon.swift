@@ -41,6 +41,8 @@ public final class GitDaemon: @unchecked Sendable {
     /// Stops the daemon.
     public func stop() {
         guard process.isRunning else { return }
+        // `git daemon` runs git-daemon as a child of the git wrapper: stop the whole tree, not just the wrapper.
+        for pid in ServeProcess.descendants(of: process.processIdentifier) { kill(pid, SIGKILL) }
         kill(process.processIdentifier, SIGKILL)
         let deadline = Date().addingTimeInterval(10)
         while process.isRunning && Date() < deadline { usleep(20_000) }
