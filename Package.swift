@@ -122,7 +122,10 @@ let package = Package(
         ),
         .executableTarget(name: "terrace", dependencies: ["TerraceCLI"], swiftSettings: strict),
         // Fixtures shared by the test suites: in-memory repositories, simulated applies, seeded randomness.
-        .target(name: "TerraceTestSupport", dependencies: ["TerraceCore"], path: "Tests/TerraceTestSupport", swiftSettings: strict),
+        .target(
+            name: "TerraceTestSupport",
+            dependencies: ["TerraceCore", .product(name: "Subprocess", package: "swift-subprocess")],
+            path: "Tests/TerraceTestSupport", swiftSettings: strict),
         .testTarget(name: "TerraceCoreTests", dependencies: ["TerraceCore", "TerraceTestSupport"], swiftSettings: strict),
         .testTarget(name: "TerraceAWSTests", dependencies: ["TerraceAWS", "TerraceTestSupport"], swiftSettings: strict),
         .testTarget(name: "TerraceTerraformTests", dependencies: ["TerraceTerraform", "TerraceTestSupport"], swiftSettings: strict),

@@ -16,6 +16,9 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible {
     public var database: String
     /// Whether TLS is required (`sslmode=require`), preferred (default) or off (`sslmode=disable`).
     public var sslMode: String
+    /// How long the first connection (and creating the tables) may take before the service gives up on an
+    /// unreachable server; generous, since a busy or just-started server can be slow.
+    public var startupTimeout: Duration = .seconds(60)
 
     /// Reads a URL; `password` (from a file or the environment) wins over one in the URL.
     public init(url: String, password: String? = nil) throws(PostgresConfigurationError) {

@@ -9,10 +9,12 @@ import TerraceCore
 public final class PostgresDatabase: SQLDatabase {
     private let client: PostgresClient
     private let logger: Logger
+    private let startupTimeout: Duration
 
-    private init(client: PostgresClient, logger: Logger) {
+    private init(client: PostgresClient, logger: Logger, startupTimeout: Duration) {
         self.client = client
         self.logger = logger
+        self.startupTimeout = startupTimeout
     }
 
     /// Runs `body` with a database connected as `configuration` says; the connection pool runs meanwhile and
@@ -26,7 +28,7 @@ public final class PostgresDatabase: SQLDatabase {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
-            return try await body(PostgresDatabase(client: client, logger: logger))
+            return try await body(PostgresDatabase(client: client, logger: logger, startupTimeout: configuration.startupTimeout))
         }
     }
 
@@ -36,7 +38,7 @@ public final class PostgresDatabase: SQLDatabase {
         let client = self.client
         let logger = self.logger
         do {
-            try await Self.withTimeout(20, "connecting and creating the tables") {
+            try await Self.withTimeout(startupTimeout, "connecting and creating the tables") {
                 try await client.withConnection { connection in
                     _ = try await connection.query("SELECT pg_advisory_lock(7305126354)", logger: logger)
                     do {
@@ -64,7 +66,7 @@ public final class PostgresDatabase: SQLDatabase {
         let client = self.client
         let logger = self.logger
         do {
-            return try await Self.withTimeout(30, "running a statement") {
+            return try await Self.withTimeout(.seconds(30), "running a statement") {
                 let rows = try await client.query(statement, logger: logger)
                 var result: [[SQLValue]] = []
                 for try await row in rows {
@@ -94,15 +96,15 @@ public final class PostgresDatabase: SQLDatabase {
         }
     }
 
-    /// Runs `body`, failing with `.unavailable` when it takes longer than `seconds`.
+    /// Runs `body`, failing with `.unavailable` when it takes longer than `limit`.
     static func withTimeout<T: Sendable>(
-        _ seconds: Int, _ what: String, _ body: @escaping @Sendable () async throws -> T
+        _ limit: Duration, _ what: String, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         try await withThrowingTaskGroup(of: T.self) { group in
             group.addTask { try await body() }
             group.addTask {
-                try await Task.sleep(for: .seconds(seconds))
-                throw ServiceStoreError(.unavailable, "PostgreSQL did not answer within \(seconds) s (\(what))")
+                try await Task.sleep(for: limit)
+                throw ServiceStoreError(.unavailable, "PostgreSQL did not answer within \(limit.components.seconds) s (\(what))")
             }
             defer { group.cancelAll() }
             guard let first = try await group.next() else {

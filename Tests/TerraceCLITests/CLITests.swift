@@ -7,20 +7,20 @@ import Testing
 @Suite("The terrace command line", .serialized)
 struct CLITests {
     @Test("init writes a starter repository that validates, plans and graphs")
-    func starterRepository() throws {
+    func starterRepository() async throws {
         let folder = try CommandRunner.scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
 
-        let initialized = try CommandRunner.run(["init", "starter", "--name", "acme"], in: folder)
+        let initialized = try await CommandRunner.run(["init", "starter", "--name", "acme"], in: folder)
         #expect(initialized.status == 0, "\(initialized.stderr)")
         let repo = folder.appendingPathComponent("starter")
         #expect(FileManager.default.fileExists(atPath: repo.appendingPathComponent("terrace.yaml").path))
 
-        let validated = try CommandRunner.run(["validate", "starter"], in: folder)
+        let validated = try await CommandRunner.run(["validate", "starter"], in: folder)
         #expect(validated.status == 0, "\(validated.stderr)")
         #expect(validated.stdout == "✓ valid: 1 infrastructure, 6 units, 6 modules\n")
 
-        let planned = try CommandRunner.run(["plan", "starter", "--json", "--digests-only", "--state-dir", "state"], in: folder)
+        let planned = try await CommandRunner.run(["plan", "starter", "--json", "--digests-only", "--state-dir", "state"], in: folder)
         #expect(planned.status == 2, "changes exit with 2: \(planned.stderr)")
         let plan = try JSONDecoder().decode(Plan.self, from: Data(planned.stdout.utf8))
         #expect(plan.formatVersion == 1)
@@ -28,42 +28,42 @@ struct CLITests {
         #expect(plan.summary.create == 6)
         #expect(plan.infrastructures.first?.units.map(\.name) == ["backend", "network", "domain", "kubernetes", "assets", "addons"])
 
-        let human = try CommandRunner.run(["plan", "starter", "--digests-only", "--state-dir", "state"], in: folder)
+        let human = try await CommandRunner.run(["plan", "starter", "--digests-only", "--state-dir", "state"], in: folder)
         #expect(human.status == 2)
         #expect(human.stdout.contains("  backend     create  builtin:aws/backend     not applied yet\n"))
         #expect(human.stdout.hasSuffix("Plan: 6 to create, 0 to update, 0 to destroy, 0 unchanged.\n"))
 
-        let dot = try CommandRunner.run(["graph", "starter"], in: folder)
+        let dot = try await CommandRunner.run(["graph", "starter"], in: folder)
         #expect(dot.status == 0)
         #expect(dot.stdout.hasPrefix("digraph terrace {"))
         #expect(dot.stdout.contains("\"dev/kubernetes\" -> \"dev/network\";"))
-        let mermaid = try CommandRunner.run(["graph", "starter", "--format", "mermaid", "--infra", "dev"], in: folder)
+        let mermaid = try await CommandRunner.run(["graph", "starter", "--format", "mermaid", "--infra", "dev"], in: folder)
         #expect(mermaid.stdout.contains("dev__assets --> dev__network"))
 
-        let unknown = try CommandRunner.run(["plan", "starter", "--infra", "deb", "--digests-only", "--state-dir", "state"], in: folder)
+        let unknown = try await CommandRunner.run(["plan", "starter", "--infra", "deb", "--digests-only", "--state-dir", "state"], in: folder)
         #expect(unknown.status == 64)
         #expect(unknown.stderr.contains("no infrastructure named `deb` (did you mean `dev`?)"))
     }
 
     @Test("init never overwrites without --force, and writes nothing when it refuses")
-    func initRefusesToOverwrite() throws {
+    func initRefusesToOverwrite() async throws {
         let folder = try CommandRunner.scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try "kind: Project\nname: mine\n".write(to: folder.appendingPathComponent("terrace.yaml"), atomically: true, encoding: .utf8)
         let before = CommandRunner.snapshot(folder)
-        let refused = try CommandRunner.run(["init", "."], in: folder)
+        let refused = try await CommandRunner.run(["init", "."], in: folder)
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("`terrace.yaml` already exists; nothing was written"))
         #expect(CommandRunner.snapshot(folder) == before)
-        let forced = try CommandRunner.run(["init", ".", "--force"], in: folder)
+        let forced = try await CommandRunner.run(["init", ".", "--force"], in: folder)
         #expect(forced.status == 0)
     }
 
     @Test("a broken repository: every error with location and source line, exit 1, nothing written")
-    func brokenRepository() throws {
+    func brokenRepository() async throws {
         let folder = try CommandRunner.scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        _ = try CommandRunner.run(["init", "."], in: folder)
+        _ = try await CommandRunner.run(["init", "."], in: folder)
         let manifest = folder.appendingPathComponent("infrastructures/dev.yaml")
         let text = try String(contentsOf: manifest, encoding: .utf8)
             .replacingOccurrences(of: "  cidr: 10.0.0.0/16", with: "  cidrr: 10.0.0.0/16")
@@ -71,13 +71,13 @@ struct CLITests {
         try text.write(to: manifest, atomically: true, encoding: .utf8)
         let before = CommandRunner.snapshot(folder)
 
-        let validated = try CommandRunner.run(["validate", "."], in: folder)
+        let validated = try await CommandRunner.run(["validate", "."], in: folder)
         #expect(validated.status == 1)
         #expect(validated.stderr.contains("infrastructures/dev.yaml:13:3: error: unknown key `cidrr` in `network`\n13 |   cidrr: 10.0.0.0/16\n   |   ^\n  hint: did you mean `cidr`?"))
         #expect(validated.stderr.contains("error: unit `network` has no output `vpcid`"))
         #expect(validated.stderr.hasSuffix("3 errors in 1 file\n"))
 
-        let json = try CommandRunner.run(["validate", ".", "--json"], in: folder)
+        let json = try await CommandRunner.run(["validate", ".", "--json"], in: folder)
         #expect(json.status == 1)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(object["valid"] as? Bool == false)
@@ -91,7 +91,7 @@ struct CLITests {
         #expect(errors[1]["column"] as? Int == 3)
         #expect(errors[1]["hint"] as? String == "did you mean `cidr`?")
 
-        let planned = try CommandRunner.run(["plan", ".", "--state-dir", ".terrace/state"], in: folder)
+        let planned = try await CommandRunner.run(["plan", ".", "--state-dir", ".terrace/state"], in: folder)
         #expect(planned.status == 1)
         #expect(planned.stdout.isEmpty, "no plan is printed for an invalid repository")
         #expect(CommandRunner.snapshot(folder) == before, "nothing is written for bad input")
@@ -101,20 +101,20 @@ struct CLITests {
     func planAgainstRecords() async throws {
         let folder = try CommandRunner.scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        _ = try CommandRunner.run(["init", ".", "--name", "acme"], in: folder)
+        _ = try await CommandRunner.run(["init", ".", "--name", "acme"], in: folder)
         let loader = RepoLoader(fileSystem: LocalFileSystem(), builtinModules: BuiltinModulesLocator.locate(executable: CommandRunner.binary))
         let repository = try #require(await loader.load(folder.path).repository)
         let store = LocalDirectoryStateStore(directory: folder.appendingPathComponent(".terrace/state").path)
         try await store.save(SimulatedApply.record(repository, infrastructure: "dev"))
 
-        let unchanged = try CommandRunner.run(["plan", ".", "--state-dir", ".terrace/state"], in: folder)
+        let unchanged = try await CommandRunner.run(["plan", ".", "--state-dir", ".terrace/state"], in: folder)
         #expect(unchanged.status == 0, "\(unchanged.stdout)\(unchanged.stderr)")
         #expect(unchanged.stdout.hasSuffix("No changes. Plan: 0 to create, 0 to update, 0 to destroy, 6 unchanged.\n"))
 
         let manifest = folder.appendingPathComponent("infrastructures/dev.yaml")
         let text = try String(contentsOf: manifest, encoding: .utf8).replacingOccurrences(of: "max: 3", with: "max: 5")
         try text.write(to: manifest, atomically: true, encoding: .utf8)
-        let changed = try CommandRunner.run(["plan", ".", "--json", "--digests-only", "--state-dir", ".terrace/state"], in: folder)
+        let changed = try await CommandRunner.run(["plan", ".", "--json", "--digests-only", "--state-dir", ".terrace/state"], in: folder)
         #expect(changed.status == 2)
         let plan = try JSONDecoder().decode(Plan.self, from: Data(changed.stdout.utf8))
         let units = try #require(plan.infrastructures.first?.units)
@@ -124,7 +124,7 @@ struct CLITests {
 
         // A corrupt record is an error naming the file, not a crash or a silent "create everything".
         try "{not json".write(toFile: folder.appendingPathComponent(".terrace/state/dev.json").path, atomically: true, encoding: .utf8)
-        let corrupt = try CommandRunner.run(["plan", ".", "--digests-only", "--state-dir", ".terrace/state"], in: folder)
+        let corrupt = try await CommandRunner.run(["plan", ".", "--digests-only", "--state-dir", ".terrace/state"], in: folder)
         #expect(corrupt.status == 1)
         #expect(corrupt.stderr.contains("state record"))
         #expect(corrupt.stderr.contains("is not valid: not JSON"))
@@ -142,11 +142,11 @@ struct CLITests {
     }
 
     @Test("--help is available on every command")
-    func help() throws {
+    func help() async throws {
         let folder = try CommandRunner.scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         for command in ["init", "validate", "plan", "apply", "destroy", "output", "graph"] {
-            let output = try CommandRunner.run([command, "--help"], in: folder)
+            let output = try await CommandRunner.run([command, "--help"], in: folder)
             #expect(output.status == 0)
             #expect(output.stdout.contains("USAGE: terrace \(command)"))
         }

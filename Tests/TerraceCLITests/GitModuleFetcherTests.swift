@@ -8,31 +8,25 @@ import Testing
 struct GitModuleFetcherTests {
     /// Runs git in `directory` with a fixed identity.
     @discardableResult
-    static func git(_ arguments: [String], in directory: URL) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main"] + arguments
-        process.currentDirectoryURL = directory
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = Pipe()
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "git \(arguments.joined(separator: " "))")
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    static func git(_ arguments: [String], in directory: URL) async throws -> String {
+        let output = try await CommandRunner.runExecutable(
+            "/usr/bin/env",
+            ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main"] + arguments,
+            in: directory)
+        #expect(output.status == 0, "git \(arguments.joined(separator: " ")): \(output.stderr)")
+        return output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// A repository with `app/main.tf`, tagged `v1`, on branch `main`.
-    static func makeRemote(in folder: URL) throws -> URL {
+    static func makeRemote(in folder: URL) async throws -> URL {
         let remote = folder.appendingPathComponent("modules")
         try FileManager.default.createDirectory(at: remote.appendingPathComponent("app"), withIntermediateDirectories: true)
         try "variable \"name\" {\n  type = string\n}\noutput \"id\" {\n  value = var.name\n}\n"
             .write(to: remote.appendingPathComponent("app/main.tf"), atomically: true, encoding: .utf8)
-        try git(["init", "--quiet"], in: remote)
-        try git(["add", "."], in: remote)
-        try git(["commit", "--quiet", "-m", "first"], in: remote)
-        try git(["tag", "-a", "v1", "-m", "v1"], in: remote)
+        try await git(["init", "--quiet"], in: remote)
+        try await git(["add", "."], in: remote)
+        try await git(["commit", "--quiet", "-m", "first"], in: remote)
+        try await git(["tag", "-a", "v1", "-m", "v1"], in: remote)
         return remote
     }
 
@@ -40,12 +34,12 @@ struct GitModuleFetcherTests {
     func fetchAndCache() async throws {
         let folder = try CommandRunner.scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let remote = try Self.makeRemote(in: folder)
+        let remote = try await Self.makeRemote(in: folder)
         let fetcher = GitModuleFetcher(cacheDirectory: folder.appendingPathComponent("cache").path)
         let url = "file://" + remote.path
 
         let tagged = try await fetcher.fetch(GitModuleSource(url: url, subdirectory: "app", ref: "v1"))
-        let firstCommit = try Self.git(["rev-parse", "HEAD"], in: remote)
+        let firstCommit = try await Self.git(["rev-parse", "HEAD"], in: remote)
         #expect(tagged.hasSuffix("/" + firstCommit), "a checkout is named by its commit")
         #expect(FileManager.default.fileExists(atPath: tagged + "/app/main.tf"))
         #expect(!FileManager.default.fileExists(atPath: tagged + "/.git"), "the cache keeps files, not history")
@@ -54,8 +48,8 @@ struct GitModuleFetcherTests {
         let branch = try await fetcher.fetch(GitModuleSource(url: url, ref: "main"))
         #expect(branch.hasSuffix("/" + firstCommit))
         try "# changed\n".write(to: remote.appendingPathComponent("app/extra.tf"), atomically: true, encoding: .utf8)
-        try Self.git(["add", "."], in: remote)
-        try Self.git(["commit", "--quiet", "-m", "second"], in: remote)
+        try await Self.git(["add", "."], in: remote)
+        try await Self.git(["commit", "--quiet", "-m", "second"], in: remote)
         let moved = try await fetcher.fetch(GitModuleSource(url: url, ref: "main"))
         #expect(moved != branch)
         #expect(FileManager.default.fileExists(atPath: moved + "/app/extra.tf"))
@@ -67,7 +61,7 @@ struct GitModuleFetcherTests {
     func errors() async throws {
         let folder = try CommandRunner.scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let remote = try Self.makeRemote(in: folder)
+        let remote = try await Self.makeRemote(in: folder)
         let fetcher = GitModuleFetcher(cacheDirectory: folder.appendingPathComponent("cache").path)
         do {
             _ = try await fetcher.fetch(GitModuleSource(url: "file://" + remote.path, ref: "v9"))
@@ -85,10 +79,10 @@ struct GitModuleFetcherTests {
     }
 
     @Test("validate fetches git modules and checks inputs against them")
-    func validateWithGitModule() throws {
+    func validateWithGitModule() async throws {
         let folder = try CommandRunner.scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let remote = try Self.makeRemote(in: folder)
+        let remote = try await Self.makeRemote(in: folder)
         let repo = folder.appendingPathComponent("repo")
         try FileManager.default.createDirectory(at: repo, withIntermediateDirectories: true)
         let manifest = """
@@ -101,7 +95,7 @@ struct GitModuleFetcherTests {
                 inputs: {nam: x}
             """
         try manifest.write(to: repo.appendingPathComponent("dev.yaml"), atomically: true, encoding: .utf8)
-        let output = try CommandRunner.run(["validate", "repo"], in: folder)
+        let output = try await CommandRunner.run(["validate", "repo"], in: folder)
         #expect(output.status == 1)
         #expect(output.stderr.contains("dev.yaml:7:14: error: module `git::file://\(remote.path)//app?ref=v1` has no variable `nam`"))
         #expect(output.stderr.contains("hint: did you mean `name`?"))

@@ -15,23 +15,23 @@ struct QuickstartLifecycleTests {
             let aws = workspace.aws
 
             // 1. Cold apply: everything is created and recorded.
-            let first = try workspace.terrace(["apply", "--auto-approve", "--json"])
+            let first = try await workspace.terrace(["apply", "--auto-approve", "--json"])
             #expect(first.status == 0, "\(first.stdout)\n\(first.stderr)")
             #expect(QuickstartWorkspace.outcomes(first) == [
                 "backend": "applied", "network": "applied", "domain": "applied", "kubernetes": "applied", "assets": "applied",
                 "addons": "applied",
             ])
-            let vpcs = try aws.list(["ec2", "describe-vpcs", "--filters", "Name=cidr,Values=10.20.0.0/16"], "Vpcs")
+            let vpcs = try await aws.list(["ec2", "describe-vpcs", "--filters", "Name=cidr,Values=10.20.0.0/16"], "Vpcs")
             #expect(vpcs.count == 1)
             let vpcID = try #require(vpcs.first?["VpcId"] as? String)
-            #expect(try aws.list(["ec2", "describe-subnets", "--filters", "Name=vpc-id,Values=\(vpcID)"], "Subnets").count == 4)
-            #expect(try aws.list(["ec2", "describe-nat-gateways", "--filter", "Name=vpc-id,Values=\(vpcID)"], "NatGateways").count == 1)
-            #expect(try aws.list(["route53", "list-hosted-zones"], "HostedZones").compactMap { $0["Name"] as? String } == ["demo.example.com."])
-            #expect(try aws.strings(["eks", "list-clusters"], "clusters") == ["demo"])
-            #expect(try aws.strings(["eks", "list-nodegroups", "--cluster-name", "demo"], "nodegroups").count == 1)
-            #expect(try aws.list(["iam", "list-open-id-connect-providers"], "OpenIDConnectProviderList").count == 1)
-            #expect(try aws.list(["secretsmanager", "list-secrets"], "SecretList").compactMap { $0["Name"] as? String } == ["demo/terrace/admin"])
-            let stateKeys = try aws.list(["s3api", "list-objects-v2", "--bucket", "quickstart-demo-tfstate"], "Contents")
+            #expect(try await aws.list(["ec2", "describe-subnets", "--filters", "Name=vpc-id,Values=\(vpcID)"], "Subnets").count == 4)
+            #expect(try await aws.list(["ec2", "describe-nat-gateways", "--filter", "Name=vpc-id,Values=\(vpcID)"], "NatGateways").count == 1)
+            #expect(try await aws.list(["route53", "list-hosted-zones"], "HostedZones").compactMap { $0["Name"] as? String } == ["demo.example.com."])
+            #expect(try await aws.strings(["eks", "list-clusters"], "clusters") == ["demo"])
+            #expect(try await aws.strings(["eks", "list-nodegroups", "--cluster-name", "demo"], "nodegroups").count == 1)
+            #expect(try await aws.list(["iam", "list-open-id-connect-providers"], "OpenIDConnectProviderList").count == 1)
+            #expect(try await aws.list(["secretsmanager", "list-secrets"], "SecretList").compactMap { $0["Name"] as? String } == ["demo/terrace/admin"])
+            let stateKeys = try await aws.list(["s3api", "list-objects-v2", "--bucket", "quickstart-demo-tfstate"], "Contents")
                 .compactMap { $0["Key"] as? String }
             for unit in ["backend", "network", "domain", "kubernetes", "assets", "addons"] {
                 #expect(stateKeys.contains("demo/\(unit)/terraform.tfstate"), "state of \(unit) in the bucket")
@@ -40,21 +40,21 @@ struct QuickstartLifecycleTests {
             #expect(!stateKeys.contains("terrace/demo/terrace.lock"), "the lock is released")
 
             // Outputs are recorded; the admin password never appears.
-            let outputs = try workspace.terrace(["output", "--json"])
+            let outputs = try await workspace.terrace(["output", "--json"])
             #expect(outputs.status == 0)
             #expect(outputs.stdout.contains("\"vpc_id\" : \"\(vpcID)\""))
             #expect(!outputs.stdout.lowercased().contains("password"))
 
             // 2. Apply again: no Terraform runs at all.
             workspace.shim.reset()
-            let again = try workspace.terrace(["apply", "--auto-approve"])
+            let again = try await workspace.terrace(["apply", "--auto-approve"])
             #expect(again.status == 0)
             #expect(again.stdout.contains("No changes. 6 units unchanged; no Terraform ran."))
             #expect(workspace.shim.invocations().isEmpty)
 
             // 3. Change one custom unit's input: only that unit runs.
             try workspace.edit { $0.replacingOccurrences(of: "environment: ${infra.vars.environment}", with: "environment: demo-2") }
-            let plan = try workspace.terrace(["plan", "--json"])
+            let plan = try await workspace.terrace(["plan", "--json"])
             #expect(plan.status == 2)
             let planned = try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any]
             let units = ((planned?["infrastructures"] as? [[String: Any]])?.first?["units"] as? [[String: Any]]) ?? []
@@ -62,7 +62,7 @@ struct QuickstartLifecycleTests {
             #expect(assetsPlan?["action"] as? String == "update")
             #expect((assetsPlan?["resources"] as? [String: Int])?["change"] ?? 0 >= 1, "terraform plan ran for the changed unit")
             workspace.shim.reset()
-            let changed = try workspace.terrace(["apply", "--auto-approve", "--json"])
+            let changed = try await workspace.terrace(["apply", "--auto-approve", "--json"])
             #expect(changed.status == 0, "\(changed.stderr)")
             #expect(QuickstartWorkspace.outcomes(changed)["assets"] == "applied")
             #expect(QuickstartWorkspace.outcomes(changed).filter { $0.value == "applied" }.count == 1)
@@ -70,31 +70,28 @@ struct QuickstartLifecycleTests {
 
             // 4. Two applies at once: exactly one proceeds, the other names the lock holder.
             try workspace.edit { $0.replacingOccurrences(of: "environment: demo-2", with: "environment: demo-3") }
-            let one = try workspace.start(["apply", "--auto-approve"])
-            let two = try workspace.start(["apply", "--auto-approve"])
-            let outputsOne = String(decoding: one.2.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                + String(decoding: one.1.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            let outputsTwo = String(decoding: two.2.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                + String(decoding: two.1.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            one.0.waitUntilExit()
-            two.0.waitUntilExit()
-            let statuses = [one.0.terminationStatus, two.0.terminationStatus].sorted()
+            async let racerOne = workspace.terrace(["apply", "--auto-approve"])
+            async let racerTwo = workspace.terrace(["apply", "--auto-approve"])
+            let (one, two) = try await (racerOne, racerTwo)
+            let outputsOne = one.stderr + one.stdout
+            let outputsTwo = two.stderr + two.stdout
+            let statuses = [one.status, two.status].sorted()
             #expect(statuses == [0, 1], "\(outputsOne)\n----\n\(outputsTwo)")
-            let loser = one.0.terminationStatus == 1 ? outputsOne : outputsTwo
+            let loser = one.status == 1 ? outputsOne : outputsTwo
             #expect(loser.contains("infrastructure `demo` is locked by "), "\(loser)")
             #expect(loser.contains(" for apply since "))
-            let settled = try workspace.terrace(["plan", "--digests-only"])
+            let settled = try await workspace.terrace(["plan", "--digests-only"])
             #expect(settled.status == 0, "the winner applied the change: \(settled.stdout)")
 
             // 5. Remove a unit from the manifest: it is destroyed.
             try workspace.edit { text in text.components(separatedBy: "units:").first ?? text }
-            let removed = try workspace.terrace(["apply", "--auto-approve", "--json"])
+            let removed = try await workspace.terrace(["apply", "--auto-approve", "--json"])
             #expect(removed.status == 0, "\(removed.stderr)")
             #expect(QuickstartWorkspace.outcomes(removed) == [
                 "assets": "destroyed", "backend": "unchanged", "network": "unchanged", "domain": "unchanged", "kubernetes": "unchanged",
                 "addons": "unchanged",
             ])
-            let buckets = try aws.list(["s3api", "list-buckets"], "Buckets").compactMap { $0["Name"] as? String }
+            let buckets = try await aws.list(["s3api", "list-buckets"], "Buckets").compactMap { $0["Name"] as? String }
             #expect(!buckets.contains("quickstart-demo-assets"))
 
             // 6. A unit the provider rejects: its dependents do not run, independent units finish, its record stays empty.
@@ -125,34 +122,34 @@ struct QuickstartLifecycleTests {
 
                     """
             }
-            let failing = try workspace.terrace(["apply", "--auto-approve"])
+            let failing = try await workspace.terrace(["apply", "--auto-approve"])
             #expect(failing.status == 1)
             #expect(failing.stdout.contains("✗ demo/broken failed"), "\(failing.stdout)")
             #expect(failing.stdout.contains("- demo/after-broken not run: depends on failed unit `broken`"))
             #expect(failing.stdout.contains("✓ demo/independent applied"))
             #expect(failing.stdout.contains("demo apply failed in "))
             #expect(failing.stdout.contains("last lines of "))
-            let recordText = try String(contentsOf: try recordFile(aws: aws, folder: workspace.folder), encoding: .utf8)
+            let recordText = try String(contentsOf: try await recordFile(aws: aws, folder: workspace.folder), encoding: .utf8)
             #expect(recordText.contains("\"independent\""))
             #expect(!recordText.contains("\"broken\""))
             #expect(!recordText.contains("\"after-broken\""))
 
             // 7. Destroy: nothing is left but the state bucket.
-            let destroyed = try workspace.terrace(["destroy", "--auto-approve"])
+            let destroyed = try await workspace.terrace(["destroy", "--auto-approve"])
             #expect(destroyed.status == 0, "\(destroyed.stdout)\n\(destroyed.stderr)")
-            #expect(try aws.list(["ec2", "describe-vpcs", "--filters", "Name=cidr,Values=10.20.0.0/16"], "Vpcs").isEmpty)
-            #expect(try aws.list(["route53", "list-hosted-zones"], "HostedZones").isEmpty)
-            #expect(try aws.strings(["eks", "list-clusters"], "clusters").isEmpty)
-            #expect(try aws.list(["secretsmanager", "list-secrets"], "SecretList").isEmpty)
-            #expect(try aws.list(["ssm", "describe-parameters"], "Parameters").isEmpty)
-            #expect(try aws.list(["s3api", "list-buckets"], "Buckets").compactMap { $0["Name"] as? String } == ["quickstart-demo-tfstate"])
+            #expect(try await aws.list(["ec2", "describe-vpcs", "--filters", "Name=cidr,Values=10.20.0.0/16"], "Vpcs").isEmpty)
+            #expect(try await aws.list(["route53", "list-hosted-zones"], "HostedZones").isEmpty)
+            #expect(try await aws.strings(["eks", "list-clusters"], "clusters").isEmpty)
+            #expect(try await aws.list(["secretsmanager", "list-secrets"], "SecretList").isEmpty)
+            #expect(try await aws.list(["ssm", "describe-parameters"], "Parameters").isEmpty)
+            #expect(try await aws.list(["s3api", "list-buckets"], "Buckets").compactMap { $0["Name"] as? String } == ["quickstart-demo-tfstate"])
         }
     }
 
     /// Downloads Terrace's record of `demo` into the workspace and returns its file.
-    private func recordFile(aws: AWSCLI, folder: URL) throws -> URL {
+    private func recordFile(aws: AWSCLI, folder: URL) async throws -> URL {
         let file = folder.appendingPathComponent("record.json")
-        _ = try aws.json(["s3api", "get-object", "--bucket", "quickstart-demo-tfstate", "--key", "terrace/demo/record.json", file.path])
+        _ = try await aws.json(["s3api", "get-object", "--bucket", "quickstart-demo-tfstate", "--key", "terrace/demo/record.json", file.path])
         return file
     }
 }

@@ -32,19 +32,8 @@ struct QuickstartWorkspace {
     }
 
     /// Runs `terrace arguments… repo` in the workspace folder.
-    func terrace(_ arguments: [String]) throws -> CommandRunner.Output {
-        try CommandRunner.run(arguments + ["repo"], in: folder, environment: environment)
-    }
-
-    /// Starts `terrace arguments… repo` without waiting for it.
-    func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
-        let process = CommandRunner.makeProcess(CommandRunner.binary, arguments + ["repo"], in: folder, environment: environment)
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        return (process, out, err)
+    func terrace(_ arguments: [String]) async throws -> CommandRunner.Output {
+        try await CommandRunner.run(arguments + ["repo"], in: folder, environment: environment)
     }
 
     /// Replaces text in the demo manifest.

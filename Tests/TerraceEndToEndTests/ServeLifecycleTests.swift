@@ -77,7 +77,7 @@ import TerraceTestSupport
         static func start(files: (String) -> [String: String]) async throws -> World {
             let folder = try CommandRunner.scratchFolder()
             let moto = try await MotoServer.start()
-            let repo = try GitWorkRepo.create(at: folder.path + "/git/infra", files: files(moto.endpoint))
+            let repo = try await GitWorkRepo.create(at: folder.path + "/git/infra", files: files(moto.endpoint))
             let daemon = try await GitDaemon.start(basePath: folder.path + "/git")
             var environment = moto.environment
             environment.merge(try TerraformHarness.environment(in: folder.path + "/terraform")) { _, new in new }
@@ -90,8 +90,8 @@ import TerraceTestSupport
             try? FileManager.default.removeItem(at: folder)
         }
 
-        func parameter(_ name: String) throws -> String? {
-            let object = try? aws.json(["ssm", "get-parameter", "--name", name]) as? [String: Any]
+        func parameter(_ name: String) async throws -> String? {
+            let object = try? await aws.json(["ssm", "get-parameter", "--name", name]) as? [String: Any]
             return (object?["Parameter"] as? [String: Any])?["Value"] as? String
         }
     }
@@ -113,21 +113,22 @@ import TerraceTestSupport
         return condition(status, "Ready")?["status"] as? String == "True"
     }
 
-    static func signedPush(secret: String, style: String) -> (Data, [String: String]) {
+    static func signedPush(secret: String, style: String) async throws -> (Data, [String: String]) {
         let body = Data(#"{"ref":"refs/heads/main","after":"0000000000000000000000000000000000000000"}"#.utf8)
         switch style {
         case "gitlab": return (body, ["X-Gitlab-Token": secret, "Content-Type": "application/json"])
-        case "generic": return (body, ["X-Terrace-Signature": hmac(body, secret), "Content-Type": "application/json"])
-        default: return (body, ["X-Hub-Signature-256": hmac(body, secret), "X-GitHub-Event": "push", "Content-Type": "application/json"])
+        case "generic": return (body, ["X-Terrace-Signature": try await hmac(body, secret), "Content-Type": "application/json"])
+        default: return (body, ["X-Hub-Signature-256": try await hmac(body, secret), "X-GitHub-Event": "push", "Content-Type": "application/json"])
         }
     }
 
-    static func hmac(_ body: Data, _ secret: String) -> String {
-        let output = try? CommandRunner.runExecutable(
+    /// `sha256=` and the HMAC-SHA256 of `body` keyed with `secret`, computed independently by Python.
+    static func hmac(_ body: Data, _ secret: String) async throws -> String {
+        let output = try await CommandRunner.runExecutable(
             "/usr/bin/env", ["python3", "-c", "import hmac,hashlib,sys; print(hmac.new(sys.argv[1].encode(), sys.argv[2].encode(), hashlib.sha256).hexdigest())",
                              secret, String(decoding: body, as: UTF8.self)],
             in: URL(fileURLWithPath: "/tmp"))
-        return "sha256=" + (output?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
+        return "sha256=" + output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test("push and webhook, signatures and token, a broken commit, SIGTERM, drift reported and corrected")
@@ -157,7 +158,7 @@ import TerraceTestSupport
             let beta = try await Self.isReady(serve, "beta", token: token)
             return alpha && beta
         }
-        #expect(try world.parameter("/alpha/first") == "1")
+        #expect(try await world.parameter("/alpha/first") == "1")
         #expect(try await Self.runs(serve, "beta", token: token).count == 1)
 
         // 2. No token, a wrong token: 401. Probes and metrics need none.
@@ -169,19 +170,19 @@ import TerraceTestSupport
 
         // 3. A commit changing one input of alpha; unsigned and wrongly signed webhooks are refused and fetch nothing.
         let sourceBefore = try await serve.api("/source", token: token)
-        let changed = try world.repo.commit(["infrastructures/alpha.yaml": Self.manifest("alpha", endpoint: world.moto.endpoint, value: "2", drift: "correct")], message: "alpha: value 2")
-        let (body, _) = Self.signedPush(secret: secret, style: "github")
+        let changed = try await world.repo.commit(["infrastructures/alpha.yaml": Self.manifest("alpha", endpoint: world.moto.endpoint, value: "2", drift: "correct")], message: "alpha: value 2")
+        let (body, _) = try await Self.signedPush(secret: secret, style: "github")
         #expect(try await serve.request("POST", "/hooks/git", body: body).0 == 401)
-        #expect(try await serve.request("POST", "/hooks/git", headers: ["X-Hub-Signature-256": Self.hmac(body, "not-the-secret")], body: body).0 == 401)
+        #expect(try await serve.request("POST", "/hooks/git", headers: ["X-Hub-Signature-256": try await Self.hmac(body, "not-the-secret")], body: body).0 == 401)
         #expect(try await serve.request("POST", "/hooks/git", headers: ["X-Gitlab-Token": "not-the-secret"], body: body).0 == 401)
-        #expect(try await serve.request("POST", "/hooks/git", headers: ["X-Hub-Signature-256": Self.hmac(body, secret)], body: Data(count: 1_100_000)).0 == 413)
+        #expect(try await serve.request("POST", "/hooks/git", headers: ["X-Hub-Signature-256": try await Self.hmac(body, secret)], body: Data(count: 1_100_000)).0 == 413)
         try await Task.sleep(for: .seconds(1))
         let sourceAfter = try await serve.api("/source", token: token)
         #expect(sourceAfter["fetchedRevision"] as? String == sourceBefore["fetchedRevision"] as? String)
         #expect(sourceAfter["fetchedAt"] as? String == sourceBefore["fetchedAt"] as? String)
 
         // 4. A signed webhook: alpha runs at once (the poll interval is an hour), only its changed unit applies; beta is untouched.
-        let (signedBody, headers) = Self.signedPush(secret: secret, style: "github")
+        let (signedBody, headers) = try await Self.signedPush(secret: secret, style: "github")
         let sent = Date()
         #expect(try await serve.request("POST", "/hooks/git", headers: headers, body: signedBody).0 == 202)
         var pushRun: [String: Any] = [:]
@@ -201,7 +202,7 @@ import TerraceTestSupport
         if let started = (pushRun["startedAt"] as? String).flatMap({ try? Date($0, strategy: .iso8601) }) {
             print("webhook to run start: \(String(format: "%.2f", started.timeIntervalSince(sent))) s (whole seconds in the API)")
         }
-        #expect(try world.parameter("/alpha/first") == "2")
+        #expect(try await world.parameter("/alpha/first") == "2")
         #expect(try await Self.runs(serve, "beta", token: token).count == 1)
         let beta = try await Self.infrastructure(serve, "beta", token: token)
         #expect(beta["lastAppliedRevision"] as? String == changed)
@@ -222,8 +223,8 @@ import TerraceTestSupport
         // 5. A broken commit stalls the source with the error's file and line; infrastructures are left alone.
         var broken = Self.manifest("beta", endpoint: world.moto.endpoint)
         broken = broken.replacingOccurrences(of: "${first.name}", with: "${frist.name}")
-        let brokenRevision = try world.repo.commit(["infrastructures/beta.yaml": broken], message: "beta: typo")
-        let (genericBody, genericHeaders) = Self.signedPush(secret: secret, style: "generic")
+        let brokenRevision = try await world.repo.commit(["infrastructures/beta.yaml": broken], message: "beta: typo")
+        let (genericBody, genericHeaders) = try await Self.signedPush(secret: secret, style: "generic")
         #expect(try await serve.request("POST", "/hooks/git", headers: genericHeaders, body: genericBody).0 == 202)
         var stalled: [String: Any] = [:]
         try await ServeProcess.waitUntil("the source to stall") {
@@ -238,8 +239,8 @@ import TerraceTestSupport
         #expect(try await Self.runs(serve, "beta", token: token).count == 1)
 
         // 6. The next good commit recovers.
-        let fixed = try world.repo.commit(["infrastructures/beta.yaml": Self.manifest("beta", endpoint: world.moto.endpoint)], message: "beta: fix")
-        let (gitlabBody, gitlabHeaders) = Self.signedPush(secret: secret, style: "gitlab")
+        let fixed = try await world.repo.commit(["infrastructures/beta.yaml": Self.manifest("beta", endpoint: world.moto.endpoint)], message: "beta: fix")
+        let (gitlabBody, gitlabHeaders) = try await Self.signedPush(secret: secret, style: "gitlab")
         #expect(try await serve.request("POST", "/hooks/git", headers: gitlabHeaders, body: gitlabBody).0 == 202)
         try await ServeProcess.waitUntil("the source to recover") {
             let source = try await serve.api("/source", token: token)
@@ -248,12 +249,12 @@ import TerraceTestSupport
         #expect(try await Self.runs(serve, "beta", token: token).count == 1)
 
         // 7. SIGTERM: a clean stop.
-        #expect(serve.terminate())
+        #expect(await serve.terminate())
         #expect(serve.exitStatus == 0, "\(serve.log)")
 
         // 8. Drift: both first parameters changed behind Terraform's back; alpha corrects, beta reports.
-        _ = try world.aws.json(["ssm", "put-parameter", "--name", "/alpha/first", "--value", "tampered", "--type", "String", "--overwrite"])
-        _ = try world.aws.json(["ssm", "put-parameter", "--name", "/beta/first", "--value", "tampered", "--type", "String", "--overwrite"])
+        _ = try await world.aws.json(["ssm", "put-parameter", "--name", "/alpha/first", "--value", "tampered", "--type", "String", "--overwrite"])
+        _ = try await world.aws.json(["ssm", "put-parameter", "--name", "/beta/first", "--value", "tampered", "--type", "String", "--overwrite"])
         let drifting = try await ServeProcess.start(
             ["--repo", world.daemon.url("infra"), "--interval", "1h", "--drift-interval", "2s", "--data", "data"],
             in: world.folder, environment: world.environment, name: "drift")
@@ -272,9 +273,9 @@ import TerraceTestSupport
             let runs = try await Self.runs(drifting, "alpha", token: token)
             return runs.contains { $0["trigger"] as? String == "drift" && $0["status"] as? String == "succeeded" }
         }
-        #expect(try world.parameter("/alpha/first") == "2")
-        #expect(try world.parameter("/beta/first") == "tampered")
-        #expect(drifting.terminate())
+        #expect(try await world.parameter("/alpha/first") == "2")
+        #expect(try await world.parameter("/beta/first") == "tampered")
+        #expect(await drifting.terminate())
     }
 
     @Test("SIGTERM and kill -9 during an apply: the run is interrupted, retried, its own locks released, and completed")
@@ -298,23 +299,23 @@ import TerraceTestSupport
         defer { world.stop() }
         let arguments = ["--repo", world.daemon.url("infra"), "--interval", "1h", "--drift-interval", "0", "--data", "data"]
         let bucket = "crash-gamma-tfstate"
-        func keys() throws -> [String] {
-            try world.aws.list(["s3api", "list-objects-v2", "--bucket", bucket], "Contents").compactMap { $0["Key"] as? String }
+        func keys() async throws -> [String] {
+            try await world.aws.list(["s3api", "list-objects-v2", "--bucket", bucket], "Contents").compactMap { $0["Key"] as? String }
         }
 
         // 1. SIGTERM in the middle of the apply: Terraform gets SIGINT, stops and releases its lock; the run is interrupted.
         let stopped = try await ServeProcess.start(arguments, in: world.folder, environment: world.environment, name: "stopped")
         let token = try #require(stopped.printedToken)
         try await ServeProcess.waitUntil("the slow unit to reach its wait", timeout: 120) {
-            (try? world.parameter("/gamma/slow/before")) != nil
+            (try? await world.parameter("/gamma/slow/before")) != nil
         }
         try await Task.sleep(for: .seconds(2))
-        #expect(stopped.terminate(timeout: 120))
+        #expect(await stopped.terminate(timeout: 120))
         #expect(stopped.exitStatus == 0, "\(stopped.log)")
-        let afterStop = try keys()
+        let afterStop = try await keys()
         #expect(!afterStop.contains("terrace/gamma/terrace.lock"), "\(afterStop)")
         #expect(!afterStop.contains("gamma/slow/terraform.tfstate.tflock"), "\(afterStop)")
-        #expect(try world.parameter("/gamma/slow/after") == nil)
+        #expect(try await world.parameter("/gamma/slow/after") == nil)
 
         // 2. The next start retries the interrupted run; kill -9 it (and Terraform with it) in the middle of its apply.
         let first = try await ServeProcess.start(arguments, in: world.folder, environment: world.environment, name: "first")
@@ -327,14 +328,14 @@ import TerraceTestSupport
         let interruptedBySignal = try #require(try await Self.runs(first, "gamma", token: token).first { $0["status"] as? String == "interrupted" })
         #expect((interruptedBySignal["message"] as? String)?.contains("interrupted") == true)
         try await ServeProcess.waitUntil("the retry to hold Terraform's state lock", timeout: 60) {
-            try keys().contains("gamma/slow/terraform.tfstate.tflock")
+            try await keys().contains("gamma/slow/terraform.tfstate.tflock")
         }
         try await Task.sleep(for: .seconds(3))
         first.kill()
-        let afterKill = try keys()
+        let afterKill = try await keys()
         #expect(afterKill.contains("terrace/gamma/terrace.lock"), "\(afterKill)")
         #expect(afterKill.contains("gamma/slow/terraform.tfstate.tflock"), "\(afterKill)")
-        #expect(try world.parameter("/gamma/slow/after") == nil)
+        #expect(try await world.parameter("/gamma/slow/after") == nil)
 
         let second = try await ServeProcess.start(arguments, in: world.folder, environment: world.environment, name: "second")
         defer { second.kill() }
@@ -355,14 +356,14 @@ import TerraceTestSupport
         let killed = try #require(runs.first { $0["status"] as? String == "interrupted" && $0["trigger"] as? String == "retry" })
         #expect(killed["retriedBy"] as? String == retry["id"] as? String)
         #expect(interruptedBySignal["id"] as? String == (killed["retries"] as? [String])?.first)
-        #expect(try world.parameter("/gamma/slow/after") == "1")
-        let after = try world.aws.list(["s3api", "list-objects-v2", "--bucket", bucket], "Contents").compactMap { $0["Key"] as? String }
+        #expect(try await world.parameter("/gamma/slow/after") == "1")
+        let after = try await world.aws.list(["s3api", "list-objects-v2", "--bucket", bucket], "Contents").compactMap { $0["Key"] as? String }
         #expect(!after.contains("terrace/gamma/terrace.lock"))
         #expect(!after.contains("gamma/slow/terraform.tfstate.tflock"))
         #expect(after.contains("terrace/gamma/record.json"))
         #expect(try await Self.isReady(second, "gamma", token: token))
         // The state is consistent: a drift check (terraform plan) finds nothing to change.
-        #expect(second.terminate())
+        #expect(await second.terminate())
         let checking = try await ServeProcess.start(
             ["--repo", world.daemon.url("infra"), "--interval", "1h", "--drift-interval", "1s", "--data", "data"],
             in: world.folder, environment: world.environment, name: "check")
@@ -374,13 +375,13 @@ import TerraceTestSupport
         let unit = (checked["units"] as? [[String: Any]])?.first { $0["name"] as? String == "slow" }
         #expect(unit?["drift"] == nil, "\(checked)")
         #expect(Self.condition(checked, "Ready")?["status"] as? String == "True")
-        #expect(checking.terminate())
+        #expect(await checking.terminate())
     }
 
     @Test("two replicas on one PostgreSQL never run the same infrastructure at once")
     func twoReplicasShareOnePostgres() async throws {
         let postgres = try await PostgresServer.shared()
-        let database = try postgres.createDatabase()
+        let database = try await postgres.createDatabase()
         let world = try await World.start { endpoint in
             [
                 "terrace.yaml": "kind: Project\nname: replicas\n",
@@ -422,8 +423,8 @@ import TerraceTestSupport
         }
 
         // A change announced to both replicas at once runs once.
-        let changed = try world.repo.commit(["infrastructures/delta.yaml": Self.manifest("delta", endpoint: world.moto.endpoint, value: "2")], message: "delta: 2")
-        let (body, headers) = Self.signedPush(secret: secret, style: "github")
+        let changed = try await world.repo.commit(["infrastructures/delta.yaml": Self.manifest("delta", endpoint: world.moto.endpoint, value: "2")], message: "delta: 2")
+        let (body, headers) = try await Self.signedPush(secret: secret, style: "github")
         async let first = one.request("POST", "/hooks/git", headers: headers, body: body)
         async let second = two.request("POST", "/hooks/git", headers: headers, body: body)
         #expect(try await first.0 == 202)
@@ -446,7 +447,7 @@ import TerraceTestSupport
             #expect(earlier.1 <= later.0, "\(intervals)")
         }
         #expect(Set(runs.compactMap { $0["replica"] as? String }).isSubset(of: ["one", "two"]))
-        #expect(one.terminate())
-        #expect(two.terminate())
+        #expect(await one.terminate())
+        #expect(await two.terminate())
     }
 }

@@ -42,17 +42,13 @@ import TerraceTestSupport
         init(secret: String? = RouterTests.secret) {
             reconciler = Reconciler(store: store, environment: environment, settings: ReconcilerSettings(replica: "router"))
             dependencies = ServerDependencies(
-                reconciler: reconciler, store: store, metrics: ServiceMetrics(), token: AdminToken(hash: Self.digest(RouterTests.token)),
+                reconciler: reconciler, store: store, metrics: ServiceMetrics(), token: AdminToken(hash: Self.tokenDigest),
                 webhook: WebhookVerifier(secret: secret), branch: "main")
         }
 
-        static func digest(_ text: String) -> String {
-            // The same hash AdminToken keeps, computed independently.
-            let output = try? CommandRunner.runExecutable(
-                "/usr/bin/env", ["python3", "-c", "import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest())", text],
-                in: URL(fileURLWithPath: "/tmp"))
-            return output?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        }
+        /// SHA-256 of `RouterTests.token` in hex, the hash AdminToken keeps, computed independently
+        /// (`python3 -c "import hashlib; print(hashlib.sha256(b'trc_router-test-token-0123456789').hexdigest())"`).
+        static let tokenDigest = "278e701aa4a700d0fd6157783cacb0c01df63fffdd08298229f8815af217842b"
 
         func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
             let app = Application(router: buildRouter(dependencies))

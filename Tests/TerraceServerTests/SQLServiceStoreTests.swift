@@ -80,7 +80,7 @@ import TerraceTestSupport
 
     @Test func postgresKeepsEverythingAndLocksAcrossConnections() async throws {
         let server = try await PostgresServer.shared()
-        let url = try server.createDatabase()
+        let url = try await server.createDatabase()
         let configuration = try PostgresConfiguration(url: url)
         try await PostgresDatabase.with(configuration) { one in
             try await PostgresDatabase.with(configuration) { two in
@@ -117,10 +117,12 @@ import TerraceTestSupport
 
     @Test func anUnreachablePostgresGivesAMessageWithoutThePassword() async throws {
         let port = try MotoServer.freePort()
-        let configuration = try PostgresConfiguration(url: "postgres://app:topsecret@127.0.0.1:\(port)/x?sslmode=disable")
+        var configuration = try PostgresConfiguration(url: "postgres://app:topsecret@127.0.0.1:\(port)/x?sslmode=disable")
+        configuration.startupTimeout = .seconds(3)
         let error = await #expect(throws: ServiceStoreError.self) {
             try await PostgresDatabase.with(configuration) { database in _ = try await SQLServiceStore.open(database) }
         }
         #expect(error?.message.contains("topsecret") == false)
+        #expect(error?.message.contains("did not answer within 3 s") == true, "\(String(describing: error))")
     }
 }

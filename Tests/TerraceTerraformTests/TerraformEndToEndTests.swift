@@ -159,20 +159,13 @@ struct TerraformEndToEndTests {
 
     /// Runs the AWS CLI against moto and returns its standard output.
     static func aws(_ arguments: [String], server: MotoServer) async throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["aws", "--endpoint-url", server.endpoint] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(server.environment) { _, moto in moto }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw HarnessError("aws \(arguments.joined(separator: " ")) failed with exit code \(process.terminationStatus)")
+        let output = try await CommandRunner.runExecutable(
+            "/usr/bin/env", ["aws", "--endpoint-url", server.endpoint] + arguments,
+            in: FileManager.default.temporaryDirectory, environment: server.environment)
+        guard output.status == 0 else {
+            throw HarnessError("aws \(arguments.joined(separator: " ")) failed with exit code \(output.status)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return output.stdout
     }
 
 }

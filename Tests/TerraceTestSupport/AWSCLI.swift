@@ -14,9 +14,9 @@ public struct AWSCLI: Sendable {
     }
 
     /// Runs `aws <arguments> --output json` and returns the decoded JSON (an empty dictionary for no output).
-    public func json(_ arguments: [String]) throws -> Any {
+    public func json(_ arguments: [String]) async throws -> Any {
         let folder = FileManager.default.temporaryDirectory
-        let output = try CommandRunner.runExecutable(
+        let output = try await CommandRunner.runExecutable(
             "/usr/bin/env", ["aws", "--endpoint-url", endpoint, "--region", "us-east-1", "--output", "json"] + arguments,
             in: folder, environment: environment)
         guard output.status == 0 else { throw HarnessError("aws \(arguments.joined(separator: " ")) failed: \(output.stderr)") }
@@ -26,12 +26,12 @@ public struct AWSCLI: Sendable {
     }
 
     /// `json(arguments)[key]` as a list of objects.
-    public func list(_ arguments: [String], _ key: String) throws -> [[String: Any]] {
-        (try json(arguments) as? [String: Any])?[key] as? [[String: Any]] ?? []
+    public func list(_ arguments: [String], _ key: String) async throws -> [[String: Any]] {
+        (try await json(arguments) as? [String: Any])?[key] as? [[String: Any]] ?? []
     }
 
     /// `json(arguments)[key]` as a list of strings.
-    public func strings(_ arguments: [String], _ key: String) throws -> [String] {
-        (try json(arguments) as? [String: Any])?[key] as? [String] ?? []
+    public func strings(_ arguments: [String], _ key: String) async throws -> [String] {
+        (try await json(arguments) as? [String: Any])?[key] as? [String] ?? []
     }
 }

@@ -1,4 +1,11 @@
 import Foundation
+import Subprocess
+
+#if canImport(System)
+    import System
+#else
+    import SystemPackage
+#endif
 
 /// Runs the built `terrace` binary (and other programs) as a user would, in a scratch folder, capturing output and exit code.
 public struct CommandRunner {
@@ -25,26 +32,31 @@ public struct CommandRunner {
     }
 
     /// Runs `terrace arguments…` in `directory`, with colors off, a private cache and `environment` added.
-    public static func run(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:]) throws -> Output {
-        try runExecutable(binary, arguments, in: directory, environment: extra)
+    public static func run(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:]) async throws -> Output {
+        try await runExecutable(binary, arguments, in: directory, environment: extra)
     }
 
     /// Runs any executable with the inherited environment plus `extra`, colors off and a private Terrace cache.
+    ///
+    /// It runs through swift-subprocess, which waits without holding one of Swift concurrency's few threads and
+    /// gives the child only its own descriptors: a daemon another test starts meanwhile cannot inherit this
+    /// command's pipes and keep them open (Foundation's `Process` and `Pipe` allow both, and tests hung on them).
     public static func runExecutable(
         _ executable: String, _ arguments: [String], in directory: URL, environment extra: [String: String] = [:]
-    ) throws -> Output {
-        let process = makeProcess(executable, arguments, in: directory, environment: extra)
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+    ) async throws -> Output {
+        var variables: [Environment.Key: String?] = [
+            "NO_COLOR": "1", "TERRACE_CACHE_DIR": directory.appendingPathComponent(".cache").path,
+        ]
+        for (name, value) in extra { variables[Environment.Key(stringLiteral: name)] = value }
+        let result = try await Subprocess.run(
+            .path(FilePath(executable)), arguments: Arguments(arguments), environment: .inherit.updating(variables),
+            workingDirectory: FilePath(directory.path), output: .string(limit: 64 << 20), error: .string(limit: 64 << 20))
+        let status: Int32
+        switch result.terminationStatus {
+        case .exited(let code): status = code
+        case .signaled(let signal): status = 128 + signal
+        }
+        return Output(status: status, stdout: result.standardOutput ?? "", stderr: result.standardError ?? "")
     }
 
     /// A process for `executable` in `directory`, not started: the inherited environment plus `extra`,

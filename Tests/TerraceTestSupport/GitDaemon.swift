@@ -70,17 +70,17 @@ public struct GitWorkRepo: Sendable {
     public let path: String
 
     /// Creates the repository at `path` on branch `main` with `files`, committed.
-    public static func create(at path: String, files: [String: String]) throws -> GitWorkRepo {
+    public static func create(at path: String, files: [String: String]) async throws -> GitWorkRepo {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         let repo = GitWorkRepo(path: path)
-        try repo.git(["init", "-q", "-b", "main"])
-        try repo.commit(files, message: "initial")
+        try await repo.git(["init", "-q", "-b", "main"])
+        try await repo.commit(files, message: "initial")
         return repo
     }
 
     /// Writes `files` (nil removes one) and commits them; returns the new revision.
     @discardableResult
-    public func commit(_ files: [String: String?], message: String) throws -> String {
+    public func commit(_ files: [String: String?], message: String) async throws -> String {
         for (relative, text) in files {
             let file = path + "/" + relative
             if let text {
@@ -91,15 +91,15 @@ public struct GitWorkRepo: Sendable {
                 try? FileManager.default.removeItem(atPath: file)
             }
         }
-        try git(["add", "-A"])
-        try git(["-c", "user.email=test@terrace.invalid", "-c", "user.name=test", "commit", "-q", "-m", message])
-        return try git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        try await git(["add", "-A"])
+        try await git(["-c", "user.email=test@terrace.invalid", "-c", "user.name=test", "commit", "-q", "-m", message])
+        return try await git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Runs git in the repository; throws on failure.
     @discardableResult
-    public func git(_ arguments: [String]) throws -> String {
-        let output = try CommandRunner.runExecutable("/usr/bin/env", ["git"] + arguments, in: URL(fileURLWithPath: path))
+    public func git(_ arguments: [String]) async throws -> String {
+        let output = try await CommandRunner.runExecutable("/usr/bin/env", ["git"] + arguments, in: URL(fileURLWithPath: path))
         guard output.status == 0 else { throw HarnessError("git \(arguments.joined(separator: " ")) failed: \(output.stderr)") }
         return output.stdout
     }

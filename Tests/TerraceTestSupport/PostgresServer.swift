@@ -16,9 +16,9 @@ public final class PostgresServer: @unchecked Sendable {
     }
 
     /// A new empty database on the server; returns its URL (`?sslmode=disable`).
-    public func createDatabase() throws -> String {
+    public func createDatabase() async throws -> String {
         let name = "terrace_test_" + UUID().uuidString.prefix(8).lowercased()
-        let output = try CommandRunner.runExecutable(
+        let output = try await CommandRunner.runExecutable(
             "/usr/bin/env", ["psql", baseURL + "/postgres?sslmode=disable", "-v", "ON_ERROR_STOP=1", "-q", "-c", "CREATE DATABASE \(name)"],
             in: URL(fileURLWithPath: "/tmp"))
         guard output.status == 0 else { throw HarnessError("cannot create a test database: \(output.stderr)") }
@@ -68,7 +68,8 @@ public final class PostgresServer: @unchecked Sendable {
             try? FileManager.default.removeItem(atPath: outputPath)
         }
         let unmasked = "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, set()); os.execv('/bin/sh', ['/bin/sh', sys.argv[1]])"
-        let status = system("/usr/bin/env python3 -c \"\(unmasked)\" \(scriptPath) </dev/null >\(outputPath) 2>&1")
+        let command = "/usr/bin/env python3 -c \"\(unmasked)\" \(scriptPath) </dev/null >\(outputPath) 2>&1"
+        let status = try await Blocking.run { system(command) }
         guard status == 0 else {
             throw HarnessError("cannot start PostgreSQL: \((try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")")
         }

@@ -87,11 +87,11 @@ public final class ServeProcess: @unchecked Sendable {
 
     /// Sends SIGTERM and waits up to `timeout` seconds for the process to exit; returns whether it did.
     @discardableResult
-    public func terminate(timeout: Double = 120) -> Bool {
+    public func terminate(timeout: Double = 120) async -> Bool {
         guard process.isRunning else { return true }
         Foundation.kill(process.processIdentifier, SIGTERM)
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(50_000) }
+        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
         return !process.isRunning
     }
 
