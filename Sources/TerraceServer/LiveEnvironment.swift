@@ -6,36 +6,40 @@ import TerraceLocal
 import TerraceTerraform
 
 /// The reconciler's world for real: the git source, the repository on disk, records and locks in each
-/// infrastructure's S3 state bucket, and the Terraform binary.
+/// infrastructure's S3 state bucket, and the `terraform` or `tofu` binary each project names.
 public struct LiveEnvironment: ReconcileEnvironment {
     /// The followed repository.
     public let source: GitSource
     /// The folder of `terrace.yaml` inside the repository.
     public let path: String
-    /// Runs Terraform for applies and drift checks.
-    public let terraform: TerraformExecutor
-    /// Runs `force-unlock` in working directories of its own.
-    let unlocker: TerraformExecutor
+    let dataDirectory: String
+    let pluginCache: String
     let clients: S3Clients
     let moduleCache: String
 
     /// Creates the environment; Terraform works under `dataDirectory` (`work/`, `logs/`, `unlock/`).
     public init(
-        source: GitSource, path: String, dataDirectory: String, terraformBinary: TerraformSettings.Binary, credentials: AWSCredentials,
-        pluginCache: String, moduleCache: String
+        source: GitSource, path: String, dataDirectory: String, credentials: AWSCredentials, pluginCache: String, moduleCache: String
     ) {
         self.source = source
         self.path = path
-        let binary = terraformBinary
-        terraform = TerraformExecutor(
-            binary: binary, workRoot: dataDirectory + "/work", logRoot: dataDirectory + "/logs", pluginCacheDirectory: pluginCache)
-        unlocker = TerraformExecutor(
-            binary: binary, workRoot: dataDirectory + "/unlock", logRoot: dataDirectory + "/logs", pluginCacheDirectory: pluginCache)
+        self.dataDirectory = dataDirectory
+        self.pluginCache = pluginCache
         clients = S3Clients(credentials: credentials)
         self.moduleCache = moduleCache
     }
 
-    public var executor: any UnitExecutor { terraform }
+    /// Runs `binary` for applies and drift checks, in `work/`, logging to `logs/`.
+    public func terraform(_ binary: TerraformSettings.Binary) -> TerraformExecutor {
+        TerraformExecutor(binary: binary, workRoot: dataDirectory + "/work", logRoot: dataDirectory + "/logs", pluginCacheDirectory: pluginCache)
+    }
+
+    /// Runs `binary force-unlock` in working directories of its own (`unlock/`).
+    func unlocker(_ binary: TerraformSettings.Binary) -> TerraformExecutor {
+        TerraformExecutor(binary: binary, workRoot: dataDirectory + "/unlock", logRoot: dataDirectory + "/logs", pluginCacheDirectory: pluginCache)
+    }
+
+    public func executor(_ binary: TerraformSettings.Binary) -> any UnitExecutor { terraform(binary) }
 
     public func fetch() async throws(ReconcileError) -> SourceRevision {
         do {
@@ -73,7 +77,9 @@ public struct LiveEnvironment: ReconcileEnvironment {
         }
     }
 
-    public func engine(for infrastructure: Infrastructure, run: ServiceRun) async throws(ReconcileError) -> ApplyEngine {
+    public func engine(
+        for infrastructure: Infrastructure, binary: TerraformSettings.Binary, run: ServiceRun
+    ) async throws(ReconcileError) -> ApplyEngine {
         let client = await clients.client(for: infrastructure.cloud)
         let store = S3StateStore(client: client, backend: infrastructure.backend)
         do {
@@ -82,7 +88,7 @@ public struct LiveEnvironment: ReconcileEnvironment {
             throw ReconcileError(.state, "cannot prepare the state bucket `\(infrastructure.backend.bucket)`: \(error.message)")
         }
         let lock = S3StateLock(client: client, bucket: infrastructure.backend.bucket, holder: run.lockHolder)
-        return ApplyEngine(executor: terraform, store: store, lock: lock)
+        return ApplyEngine(executor: terraform(binary), store: store, lock: lock)
     }
 
     public func lockHolder(of infrastructure: Infrastructure) async throws(ReconcileError) -> LockInfo? {
@@ -97,7 +103,9 @@ public struct LiveEnvironment: ReconcileEnvironment {
         }
     }
 
-    public func releaseStaleLocks(of infrastructure: Infrastructure, lock: LockInfo) async throws(ReconcileError) -> [String] {
+    public func releaseStaleLocks(
+        of infrastructure: Infrastructure, lock: LockInfo, binary: TerraformSettings.Binary
+    ) async throws(ReconcileError) -> [String] {
         let client = await clients.client(for: infrastructure.cloud)
         let bucket = infrastructure.backend.bucket
         var released: [String] = []
@@ -133,7 +141,7 @@ public struct LiveEnvironment: ReconcileEnvironment {
                 continue
             }
             do {
-                try await unlocker.forceUnlock(job, lockID: info.id)
+                try await unlocker(binary).forceUnlock(job, lockID: info.id)
             } catch {
                 throw ReconcileError(.state, "terraform force-unlock of `\(unit)` failed: \(error.message)")
             }
@@ -149,7 +157,8 @@ public struct LiveEnvironment: ReconcileEnvironment {
     }
 
     public func log(runID: String, infrastructure: String, unit: String) async -> String? {
-        try? String(contentsOfFile: terraform.logPath(runID: runID, infrastructure: infrastructure, unit: unit), encoding: .utf8)
+        // Logs are kept under `logs/` whichever binary wrote them.
+        try? String(contentsOfFile: terraform(.terraform).logPath(runID: runID, infrastructure: infrastructure, unit: unit), encoding: .utf8)
     }
 
     /// Closes the S3 clients.

@@ -66,8 +66,7 @@ public enum TerraceService {
             url: configuration.repo, branch: configuration.branch, directory: configuration.dataDirectory + "/source",
             environment: configuration.gitEnvironment)
         let environment = LiveEnvironment(
-            source: source, path: configuration.path, dataDirectory: configuration.dataDirectory, terraformBinary: .terraform,
-            credentials: credentials, pluginCache: configuration.pluginCache, moduleCache: configuration.moduleCache)
+            source: source, path: configuration.path, dataDirectory: configuration.dataDirectory, credentials: credentials, pluginCache: configuration.pluginCache, moduleCache: configuration.moduleCache)
         let metrics = ServiceMetrics(logger: logger)
         let reconciler = Reconciler(
             store: store, environment: environment, observer: metrics,

@@ -8,11 +8,21 @@ public struct FakeReconcileEnvironment: ReconcileEnvironment {
     public let records = InMemoryStateStore()
     public let locks = LockTable()
     public let terraform = InMemoryUnitExecutor()
+    /// How many record reads run at once, at most.
+    public let recordReads = ConcurrencyGauge()
+    /// How long each record read takes.
+    public var recordReadDelay: Duration = .zero
 
     /// Creates an empty world.
     public init() {}
 
-    public var executor: any UnitExecutor { terraform }
+    /// The binaries engines and drift checks were asked for, in order.
+    public let binaries = BinaryLog()
+
+    public func executor(_ binary: TerraformSettings.Binary) -> any UnitExecutor {
+        binaries.append(binary)
+        return terraform
+    }
 
     public func fetch() async throws(ReconcileError) -> SourceRevision {
         guard let head = await source.head else { throw ReconcileError(.fetch, "cannot fetch: repository unreachable") }
@@ -27,22 +37,33 @@ public struct FakeReconcileEnvironment: ReconcileEnvironment {
     }
 
     public func record(of infrastructure: Infrastructure) async throws(ReconcileError) -> InfrastructureRecord? {
+        await recordReads.enter()
+        if recordReadDelay > .zero { try? await Task.sleep(for: recordReadDelay) }
+        let result: Result<InfrastructureRecord?, ReconcileError>
         do {
-            return try await records.load(infrastructure: infrastructure.name)
+            result = .success(try await records.load(infrastructure: infrastructure.name))
         } catch {
-            throw ReconcileError(.state, error.message)
+            result = .failure(ReconcileError(.state, error.message))
         }
+        await recordReads.leave()
+        return try result.get()
     }
 
-    public func engine(for infrastructure: Infrastructure, run: ServiceRun) async throws(ReconcileError) -> ApplyEngine {
-        ApplyEngine(executor: terraform, store: records, lock: LockTable.Handle(table: locks, holder: run.lockHolder))
+    public func engine(
+        for infrastructure: Infrastructure, binary: TerraformSettings.Binary, run: ServiceRun
+    ) async throws(ReconcileError) -> ApplyEngine {
+        binaries.append(binary)
+        return ApplyEngine(executor: terraform, store: records, lock: LockTable.Handle(table: locks, holder: run.lockHolder))
     }
 
     public func lockHolder(of infrastructure: Infrastructure) async throws(ReconcileError) -> LockInfo? {
         await locks.holding(infrastructure.name)
     }
 
-    public func releaseStaleLocks(of infrastructure: Infrastructure, lock: LockInfo) async throws(ReconcileError) -> [String] {
+    public func releaseStaleLocks(
+        of infrastructure: Infrastructure, lock: LockInfo, binary: TerraformSettings.Binary
+    ) async throws(ReconcileError) -> [String] {
+        binaries.append(binary)
         await locks.forceRelease(lock)
         return ["the Terrace lock held by \(lock.holder)"]
     }
@@ -101,4 +122,57 @@ public actor LockTable {
     }
 
     public func holding(_ infrastructure: String) -> LockInfo? { held[infrastructure] }
+}
+
+/// Counts calls in progress and remembers the most at once.
+public actor ConcurrencyGauge {
+    private var current = 0
+    /// The most calls that were in progress at once.
+    public private(set) var peak = 0
+    /// How many calls there were.
+    public private(set) var total = 0
+
+    /// Creates a gauge at zero.
+    public init() {}
+
+    /// A call starts.
+    public func enter() {
+        current += 1
+        total += 1
+        peak = max(peak, current)
+    }
+
+    /// A call ends.
+    public func leave() {
+        current -= 1
+    }
+
+    /// Starts counting afresh (calls in progress stay counted).
+    public func reset() {
+        peak = current
+        total = 0
+    }
+}
+
+/// The Terraform binaries asked for, in order (thread-safe, for synchronous callers).
+public final class BinaryLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [TerraformSettings.Binary] = []
+
+    /// Creates an empty log.
+    public init() {}
+
+    /// Records `binary`.
+    public func append(_ binary: TerraformSettings.Binary) {
+        lock.lock()
+        defer { lock.unlock() }
+        entries.append(binary)
+    }
+
+    /// Everything recorded so far.
+    public var all: [TerraformSettings.Binary] {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries
+    }
 }

@@ -7,16 +7,20 @@ public protocol ReconcileEnvironment: Sendable {
     func load(revision: String) async -> LoadResult
     /// The record of `infrastructure`'s last applies, nil when there is none yet.
     func record(of infrastructure: Infrastructure) async throws(ReconcileError) -> InfrastructureRecord?
-    /// An engine that applies `infrastructure` for `run`, its lock naming the run (``ServiceRun/lockHolder``);
-    /// prepares the state storage first when missing.
-    func engine(for infrastructure: Infrastructure, run: ServiceRun) async throws(ReconcileError) -> ApplyEngine
-    /// The executor drift checks plan with.
-    var executor: any UnitExecutor { get }
+    /// An engine that applies `infrastructure` with `binary` (the project's `terraform.binary`) for `run`, its
+    /// lock naming the run (``ServiceRun/lockHolder``); prepares the state storage first when missing.
+    func engine(
+        for infrastructure: Infrastructure, binary: TerraformSettings.Binary, run: ServiceRun
+    ) async throws(ReconcileError) -> ApplyEngine
+    /// The executor drift checks plan with, running `binary`.
+    func executor(_ binary: TerraformSettings.Binary) -> any UnitExecutor
     /// Who holds `infrastructure`'s lock now, or nil when it is free.
     func lockHolder(of infrastructure: Infrastructure) async throws(ReconcileError) -> LockInfo?
     /// Releases the lock `lock` of `infrastructure` left by a run that is proven dead, and every Terraform state
-    /// lock of its units taken since (with Terraform's `force-unlock`); returns what was released.
-    func releaseStaleLocks(of infrastructure: Infrastructure, lock: LockInfo) async throws(ReconcileError) -> [String]
+    /// lock of its units taken since (with `binary force-unlock`); returns what was released.
+    func releaseStaleLocks(
+        of infrastructure: Infrastructure, lock: LockInfo, binary: TerraformSettings.Binary
+    ) async throws(ReconcileError) -> [String]
     /// The full log unit `unit` wrote in run `runID`, when there is one.
     func log(runID: String, infrastructure: String, unit: String) async -> String?
 }

@@ -41,7 +41,7 @@ extension Reconciler {
         }
         let names = jobs.keys.sorted()
         let results = await Planner.summaries(
-            of: names.compactMap { jobs[$0] }, executor: environment.executor, parallelism: settings.driftParallelism)
+            of: names.compactMap { jobs[$0] }, executor: environment.executor(repository.project.terraform.binary), parallelism: settings.driftParallelism)
         var drifted: Set<String> = []
         var failures: [String: String] = [:]
         var summaries: [String: ResourceSummary] = [:]

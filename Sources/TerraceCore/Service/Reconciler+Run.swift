@@ -107,7 +107,8 @@ extension Reconciler {
             let previous = try? await store.run(holderRun), previous.status != .running
         {
             do {
-                let released = try await environment.releaseStaleLocks(of: infrastructure, lock: holder)
+                let released = try await environment.releaseStaleLocks(
+                    of: infrastructure, lock: holder, binary: repository.project.terraform.binary)
                 notes.append("released the locks left by interrupted run \(holderRun): " + released.joined(separator: ", "))
             } catch {
                 notes.append("could not release the locks left by run \(holderRun): \(error.message)")
@@ -116,7 +117,7 @@ extension Reconciler {
 
         let result: InfrastructureRun
         do {
-            let engine = try await environment.engine(for: infrastructure, run: run)
+            let engine = try await environment.engine(for: infrastructure, binary: repository.project.terraform.binary, run: run)
             let options = RunOptions(
                 runID: run.id, parallelism: settings.unitParallelism ?? repository.project.terraform.parallelism,
                 revision: item.revision, forcedUnits: item.forcedUnits)

@@ -21,6 +21,8 @@ public actor Reconciler {
     var running: [String: Task<Void, Never>] = [:]
     var runningRevisions: [String: String] = [:]
     var pendingRetries: Set<String> = []
+    /// How many runs each infrastructure has started: a record read before a run started is out of date.
+    var runsStarted: [String: Int] = [:]
     var syncing = false
     var syncAgain: ServiceRun.Trigger?
     var checkingDrift = false
@@ -140,14 +142,57 @@ public actor Reconciler {
         source.conditions.markReady("revision \(revision.short) fetched and valid", at: now)
         try? await store.saveSource(source)
 
+        let records = await records(of: repository.infrastructures, revision: revision.id)
         for infrastructure in repository.infrastructures {
-            await consider(infrastructure, in: repository, revision: revision.id, trigger: trigger)
+            await consider(infrastructure, in: repository, revision: revision.id, trigger: trigger, record: records[infrastructure.name])
         }
         await considerRemoved(repository: repository, revision: revision.id)
     }
 
+    /// How many records a sync reads at once.
+    static let recordReadsAtOnce = 8
+
+    /// A record read ahead of planning, and how many runs its infrastructure had started when it was read.
+    struct PrefetchedRecord: Sendable {
+        var result: Result<InfrastructureRecord?, ReconcileError>
+        var runsStarted: Int
+    }
+
+    /// The records of the infrastructures a sync will plan, read a few at a time, so a revision with many
+    /// infrastructures is planned in a fraction of the time one read after another takes. Infrastructures running
+    /// or queued now are left out: their records may change before they are planned, and are read then.
+    private func records(of infrastructures: [Infrastructure], revision: String) async -> [String: PrefetchedRecord] {
+        let wanted = infrastructures.filter { infrastructure in
+            let name = infrastructure.name
+            return running[name] == nil && !queue.contains(name) && !pendingRetries.contains(name)
+        }
+        let environment = self.environment
+        let started = runsStarted
+        return await withTaskGroup(of: (String, PrefetchedRecord).self) { group in
+            var results: [String: PrefetchedRecord] = [:]
+            for (index, infrastructure) in wanted.enumerated() {
+                if index >= Self.recordReadsAtOnce, let (name, result) = await group.next() { results[name] = result }
+                let runs = started[infrastructure.name] ?? 0
+                group.addTask {
+                    do throws(ReconcileError) {
+                        return (infrastructure.name, PrefetchedRecord(result: .success(try await environment.record(of: infrastructure)), runsStarted: runs))
+                    } catch {
+                        return (infrastructure.name, PrefetchedRecord(result: .failure(error), runsStarted: runs))
+                    }
+                }
+            }
+            for await (name, result) in group { results[name] = result }
+            return results
+        }
+    }
+
     /// Plans `infrastructure` offline and queues it when its plan changed.
-    private func consider(_ infrastructure: Infrastructure, in repository: Repository, revision: String, trigger: ServiceRun.Trigger) async {
+    /// `record` is the one read beforehand, when it was; it is read now when it was not, or when a run of the
+    /// infrastructure started since.
+    private func consider(
+        _ infrastructure: Infrastructure, in repository: Repository, revision: String, trigger: ServiceRun.Trigger,
+        record prefetched: PrefetchedRecord?
+    ) async {
         let name = infrastructure.name
         let now = Date()
         var status = (try? await store.infrastructure(name)) ?? InfrastructureStatus(name: name)
@@ -165,7 +210,11 @@ public actor Reconciler {
         if runningRevisions[name] == revision || queue.item(for: name)?.revision == revision { return }
         let record: InfrastructureRecord?
         do {
-            record = try await environment.record(of: infrastructure)
+            if let prefetched, prefetched.runsStarted == runsStarted[name] ?? 0 {
+                record = try prefetched.result.get()
+            } else {
+                record = try await environment.record(of: infrastructure)
+            }
         } catch {
             status.conditions.markFailed(.planFailed, error.message, at: now)
             try? await store.saveInfrastructure(status)
@@ -243,6 +292,7 @@ public actor Reconciler {
     func pump() {
         while !stopping, running.count < settings.maxParallel, let item = queue.next(excluding: Set(running.keys)) {
             runningRevisions[item.infrastructure] = item.revision
+            runsStarted[item.infrastructure, default: 0] += 1
             running[item.infrastructure] = Task {
                 await self.execute(item)
                 self.finished(item.infrastructure)

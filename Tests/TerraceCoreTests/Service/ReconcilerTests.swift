@@ -38,11 +38,14 @@ import TerraceTestSupport
     }
 
     struct Harness {
-        let environment = FakeReconcileEnvironment()
+        let environment: FakeReconcileEnvironment
         let store = InMemoryServiceStore()
         let reconciler: Reconciler
 
-        init(maxParallel: Int = 2) {
+        init(maxParallel: Int = 2, recordReadDelay: Duration = .zero) {
+            var environment = FakeReconcileEnvironment()
+            environment.recordReadDelay = recordReadDelay
+            self.environment = environment
             reconciler = Reconciler(
                 store: store, environment: environment,
                 settings: ReconcilerSettings(
@@ -89,6 +92,32 @@ import TerraceTestSupport
         // Logs of applied units are kept with the run.
         let logs = try await harness.store.logs(runID: runs[0].id)
         #expect(logs.keys.sorted() == ["first", "second"])
+    }
+
+    @Test func aSyncReadsTheRecordsOfManyInfrastructuresAFewAtATime() async throws {
+        let harness = Harness(maxParallel: 4, recordReadDelay: .milliseconds(30))
+        var files = Self.files(withBeta: false)
+        let names = (1...20).map { "infra\($0)" }
+        for name in names {
+            files["infra/\(name).yaml"] = files["infra/alpha.yaml"]?
+                .replacingOccurrences(of: "name: alpha", with: "name: \(name)")
+                .replacingOccurrences(of: "/alpha/first", with: "/\(name)/first")
+        }
+        await harness.push("r1", files)
+        #expect(try await harness.runs().count == names.count + 1)
+        for name in names + ["alpha"] {
+            #expect(try await harness.status(name).lastAppliedRevision == "r1", "\(name)")
+        }
+        // A poll of the same revision (no run reads records meanwhile): each record read once, several at a
+        // time but never more than the limit, and nothing runs.
+        let reads = harness.environment.recordReads
+        await reads.reset()
+        await harness.reconciler.sync(.poll)
+        await harness.reconciler.waitUntilIdle()
+        #expect(await reads.total == names.count + 1)
+        #expect(await reads.peak > 1)
+        #expect(await reads.peak <= 8)
+        #expect(try await harness.runs().count == names.count + 1)
     }
 
     @Test func aPushChangingOneInputRunsOnlyThatInfrastructureAndUnit() async throws {
@@ -229,6 +258,23 @@ import TerraceTestSupport
         await harness.reconciler.waitUntilIdle()
         #expect(try await harness.runs("alpha").first?.status == .succeeded)
         #expect(try await harness.status("alpha").conditions.condition(.ready)?.status == .true)
+    }
+
+    @Test func runsAndDriftChecksUseTheBinaryTheProjectNames() async throws {
+        let harness = Harness()
+        var files = Self.files()
+        files["terrace.yaml"] = "kind: Project\nname: fake\nterraform:\n  binary: tofu\n"
+        await harness.push("r1", files)
+        await harness.reconciler.checkDrift()
+        await harness.reconciler.waitUntilIdle()
+        let asked = harness.environment.binaries.all
+        #expect(asked.count >= 4, "two runs and two drift checks")
+        #expect(Set(asked) == [.tofu])
+
+        // Back to the default: terraform from the next revision on.
+        let before = asked.count
+        await harness.push("r2", Self.files(alpha: "2"))
+        #expect(Array(harness.environment.binaries.all.dropFirst(before)) == [.terraform])
     }
 
     @Test func driftIsReportedOrCorrectedAsTheManifestSays() async throws {
