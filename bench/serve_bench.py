@@ -193,6 +193,14 @@ def main():
             "speedup_of_p50_over_mean_poll_wait": {"flux": round(30 / p50, 1), "argocd": round(90 / p50, 1)},
         }
         print(json.dumps(result, indent=2))
+    except BaseException:
+        # Show what the service said before it failed.
+        serve_log = os.path.join(folder, "serve.log")
+        time.sleep(float(os.environ.get("BENCH_LOG_WAIT", "0")))
+        if os.path.exists(serve_log):
+            with open(serve_log) as f:
+                print("==> the last lines of the service's log:\n" + "".join(f.readlines()[-int(os.environ.get("BENCH_LOG_LINES", "40")):]), file=sys.stderr)
+        raise
     finally:
         for process in reversed(processes):
             process.send_signal(signal.SIGTERM)

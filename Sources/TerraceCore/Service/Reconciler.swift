@@ -154,8 +154,29 @@ public actor Reconciler {
 
     /// A record read ahead of planning, and how many runs its infrastructure had started when it was read.
     struct PrefetchedRecord: Sendable {
-        var result: Result<InfrastructureRecord?, ReconcileError>
+        var infrastructure: String
+        var record: InfrastructureRecord?
+        var error: ReconcileError?
         var runsStarted: Int
+
+        /// Reads the record of `infrastructure`.
+        static func read(
+            _ infrastructure: Infrastructure, from environment: any ReconcileEnvironment, runsStarted: Int
+        ) async -> PrefetchedRecord {
+            var prefetched = PrefetchedRecord(infrastructure: infrastructure.name, runsStarted: runsStarted)
+            do {
+                prefetched.record = try await environment.record(of: infrastructure)
+            } catch {
+                prefetched.error = error
+            }
+            return prefetched
+        }
+
+        /// The record, or the error reading it gave.
+        func get() throws(ReconcileError) -> InfrastructureRecord? {
+            if let error { throw error }
+            return record
+        }
     }
 
     /// The records of the infrastructures a sync will plan, read a few at a time, so a revision with many
@@ -168,20 +189,14 @@ public actor Reconciler {
         }
         let environment = self.environment
         let started = runsStarted
-        return await withTaskGroup(of: (String, PrefetchedRecord).self) { group in
+        return await withTaskGroup(of: PrefetchedRecord.self) { group in
             var results: [String: PrefetchedRecord] = [:]
             for (index, infrastructure) in wanted.enumerated() {
-                if index >= Self.recordReadsAtOnce, let (name, result) = await group.next() { results[name] = result }
+                if index >= Self.recordReadsAtOnce, let done = await group.next() { results[done.infrastructure] = done }
                 let runs = started[infrastructure.name] ?? 0
-                group.addTask {
-                    do throws(ReconcileError) {
-                        return (infrastructure.name, PrefetchedRecord(result: .success(try await environment.record(of: infrastructure)), runsStarted: runs))
-                    } catch {
-                        return (infrastructure.name, PrefetchedRecord(result: .failure(error), runsStarted: runs))
-                    }
-                }
+                group.addTask { await PrefetchedRecord.read(infrastructure, from: environment, runsStarted: runs) }
             }
-            for await (name, result) in group { results[name] = result }
+            for await done in group { results[done.infrastructure] = done }
             return results
         }
     }
@@ -211,7 +226,7 @@ public actor Reconciler {
         let record: InfrastructureRecord?
         do {
             if let prefetched, prefetched.runsStarted == runsStarted[name] ?? 0 {
-                record = try prefetched.result.get()
+                record = try prefetched.get()
             } else {
                 record = try await environment.record(of: infrastructure)
             }
