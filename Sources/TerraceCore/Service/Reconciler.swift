@@ -142,7 +142,7 @@ public actor Reconciler {
         source.conditions.markReady("revision \(revision.short) fetched and valid", at: now)
         try? await store.saveSource(source)
 
-        let records = await records(of: repository.infrastructures, revision: revision.id)
+        let records = await records(of: repository.infrastructures)
         for infrastructure in repository.infrastructures {
             await consider(infrastructure, in: repository, revision: revision.id, trigger: trigger, record: records[infrastructure.name])
         }
@@ -182,7 +182,7 @@ public actor Reconciler {
     /// The records of the infrastructures a sync will plan, read a few at a time, so a revision with many
     /// infrastructures is planned in a fraction of the time one read after another takes. Infrastructures running
     /// or queued now are left out: their records may change before they are planned, and are read then.
-    private func records(of infrastructures: [Infrastructure], revision: String) async -> [String: PrefetchedRecord] {
+    private func records(of infrastructures: [Infrastructure]) async -> [String: PrefetchedRecord] {
         let wanted = infrastructures.filter { infrastructure in
             let name = infrastructure.name
             return running[name] == nil && !queue.contains(name) && !pendingRetries.contains(name)
