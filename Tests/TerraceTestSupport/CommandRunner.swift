@@ -44,10 +44,8 @@ public struct CommandRunner {
     public static func runExecutable(
         _ executable: String, _ arguments: [String], in directory: URL, environment extra: [String: String] = [:]
     ) async throws -> Output {
-        var variables: [Environment.Key: String?] = [
-            "NO_COLOR": "1", "TERRACE_CACHE_DIR": directory.appendingPathComponent(".cache").path,
-        ]
-        for (name, value) in extra { variables[Environment.Key(stringLiteral: name)] = value }
+        var variables: [Environment.Key: String?] = [:]
+        for (name, value) in settings(in: directory, extra) { variables[Environment.Key(stringLiteral: name)] = value }
         let result = try await Subprocess.run(
             .path(FilePath(executable)), arguments: Arguments(arguments), environment: .inherit.updating(variables),
             workingDirectory: FilePath(directory.path), output: .string(limit: 64 << 20), error: .string(limit: 64 << 20))
@@ -66,12 +64,15 @@ public struct CommandRunner {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = directory
-        var environment = ProcessInfo.processInfo.environment
-        environment["NO_COLOR"] = "1"
-        environment["TERRACE_CACHE_DIR"] = directory.appendingPathComponent(".cache").path
-        environment.merge(extra, uniquingKeysWith: { _, new in new })
-        process.environment = environment
+        process.environment = ProcessInfo.processInfo.environment.merging(settings(in: directory, extra)) { _, new in new }
         return process
+    }
+
+    /// What every command gets over the inherited environment: colors off, a private Terrace cache in
+    /// `directory/.cache`, then `extra`.
+    static func settings(in directory: URL, _ extra: [String: String]) -> [String: String] {
+        ["NO_COLOR": "1", "TERRACE_CACHE_DIR": directory.appendingPathComponent(".cache").path]
+            .merging(extra) { _, new in new }
     }
 
     /// Every regular file below `folder` with its contents, for "nothing changed" checks.
