@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -35,6 +36,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "BigInt", package: "BigInt"),
             ],
             swiftSettings: strict
         ),
@@ -126,7 +128,10 @@ let package = Package(
             name: "TerraceTestSupport",
             dependencies: ["TerraceCore", .product(name: "Subprocess", package: "swift-subprocess")],
             path: "Tests/TerraceTestSupport", swiftSettings: strict),
-        .testTarget(name: "TerraceCoreTests", dependencies: ["TerraceCore", "TerraceTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "TerraceCoreTests",
+            dependencies: ["TerraceCore", "TerraceTestSupport", .product(name: "BigInt", package: "BigInt")],
+            exclude: ["Language/Fixtures"], swiftSettings: strict),
         .testTarget(name: "TerraceAWSTests", dependencies: ["TerraceAWS", "TerraceTestSupport"], swiftSettings: strict),
         .testTarget(name: "TerraceTerraformTests", dependencies: ["TerraceTerraform", "TerraceTestSupport"], swiftSettings: strict),
         // End-to-end: the real terrace binary and Terraform against a local AWS API (moto) on loopback.

@@ -5,7 +5,11 @@
 infrastructure, built on 10 shared custom modules, with cross-unit references (outputs of built-in and
 custom units, through functions) and a dependsOn edge.
 
-Usage: generate_repo.py OUT_DIR [--infrastructures 200]
+With --expressions rich, the custom units' inputs use the whole expression language instead: conditionals,
+`for` expressions, template directives, nested templates inside string literals, splats and arithmetic (more than
+half of the inputs).
+
+Usage: generate_repo.py OUT_DIR [--infrastructures 200] [--expressions plain|rich]
 """
 import argparse
 import os
@@ -103,10 +107,53 @@ units:
 """
 
 
+def rich_units(i):
+    m = lambda k: f"../../modules/component-{(i + k) % MODULES}"
+    return f"""units:
+  - name: app-0
+    module: {m(0)}
+    inputs:
+      name: '${{infra.vars.size > 1 ? "${{infra.name}}-big" : "${{infra.name}}-small"}}'
+      vpc_id: ${{network.vpc_id}}
+      upstream: ${{kubernetes.cluster_name}}
+      size: ${{infra.vars.size * 2 + 1}}
+      tags: '${{{{for k, v in {{team = infra.vars.team, project = project.name}} : k => upper(v)}}}}'
+  - name: app-1
+    module: {m(1)}
+    inputs:
+      name: "${{lower(infra.name)}}-app-1"
+      vpc_id: ${{network.vpc_id}}
+      upstream: '%{{ if infra.vars.size >= 2 }}${{app-0.id}}%{{ else }}none%{{ endif }}'
+  - name: app-2
+    module: {m(2)}
+    inputs:
+      name: ${{format("%s-app-%03d", infra.name, infra.vars.size * 2)}}
+      vpc_id: ${{network.vpc_id}}
+      upstream: ${{app-1.endpoint}}
+      subnet_ids: '${{[for i, s in network.private_subnet_ids : s if i < infra.vars.size]}}'
+  - name: app-3
+    module: {m(3)}
+    inputs:
+      name: '${{join("-", [for part in split("-", infra.name) : title(part)])}}'
+      vpc_id: ${{network.vpc_id}}
+      upstream: '${{jsonencode({{Resource = ["${{app-2.arn}}/*", "${{app-0.id}}"], Size = infra.vars.size}})}}'
+      tags: '${{{{cidr = cidrsubnet("10.{i % 250}.0.0/16", 8, 3), zones = "%{{ for z in range(3) }}${{z}},%{{ endfor }}"}}}}'
+  - name: app-4
+    module: {m(4)}
+    dependsOn: [app-3, domain]
+    inputs:
+      name: ${{infra.name}}-app-4
+      vpc_id: ${{network.vpc_id}}
+      upstream: '${{try(upper(app-1.arn), "none")}}'
+      subnet_ids: '${{[for s in network.private_subnet_ids : "${{s}}-${{infra.vars.team}}"]}}'
+"""
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("out")
     parser.add_argument("--infrastructures", type=int, default=200)
+    parser.add_argument("--expressions", choices=["plain", "rich"], default="plain")
     args = parser.parse_args()
     if os.path.exists(args.out):
         shutil.rmtree(args.out)
@@ -123,7 +170,10 @@ def main():
         folder = os.path.join(args.out, "infrastructures", f"team-{i % 20:02d}")
         os.makedirs(folder, exist_ok=True)
         with open(os.path.join(folder, f"infra-{i:03d}.yaml"), "w") as f:
-            f.write(manifest(i))
+            text = manifest(i)
+            if args.expressions == "rich":
+                text = text[: text.index("units:\n")] + rich_units(i)
+            f.write(text)
     print(f"generated {args.infrastructures} infrastructures x 10 units in {args.out}")
 
 

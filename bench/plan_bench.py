@@ -2,7 +2,11 @@
 """Times `terrace plan --json --digests-only` (the offline plan: no Terraform runs) on a generated 200 x 10 repository: with no recorded state, and with every unit
 recorded as applied. Reports wall time (median and min of N runs) and peak resident memory of the terrace process.
 
-Usage: plan_bench.py TERRACE_BINARY BUILTIN_MODULES_DIR [--runs 7] [--infrastructures 200]
+Two expression corpora are measured side by side in one run: `plain` (references and a few functions) and `rich`
+(more than half of the inputs use conditionals, `for` expressions, directives and nested templates). With
+`--baseline BINARY`, an earlier build is measured on the plain corpus in the same run (it may not parse `rich`).
+
+Usage: plan_bench.py TERRACE_BINARY BUILTIN_MODULES_DIR [--runs 7] [--infrastructures 200] [--baseline BINARY]
 """
 import argparse
 import os
@@ -34,26 +38,32 @@ def main():
     parser.add_argument("builtin")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--infrastructures", type=int, default=200)
+    parser.add_argument("--baseline", help="an earlier terrace binary, measured on the plain corpus in the same run")
     args = parser.parse_args()
 
+    variants = []
+    if args.baseline:
+        variants.append(("baseline", args.baseline, "plain"))
+    variants += [("this build", args.terrace, "plain"), ("this build", args.terrace, "rich")]
     work = tempfile.mkdtemp(prefix="terrace-bench-")
-    repo = os.path.join(work, "repo")
+    rows = []
     try:
-        subprocess.run([sys.executable, os.path.join(HERE, "generate_repo.py"), repo,
-                        "--infrastructures", str(args.infrastructures)], check=True)
-        command = [args.terrace, "plan", repo, "--json", "--digests-only", "--state-dir", os.path.join(repo, ".terrace", "state")]
-        rows = []
-        walls, peaks, codes = measure(command, args.runs)
-        rows.append(("no recorded state", walls, peaks, codes))
-        subprocess.run([sys.executable, os.path.join(HERE, "record_applied.py"), args.terrace, repo, args.builtin], check=True)
-        walls, peaks, codes = measure(command, args.runs)
-        rows.append(("every unit recorded as applied", walls, peaks, codes))
+        for label, binary, expressions in variants:
+            repo = os.path.join(work, f"repo-{len(rows)}")
+            subprocess.run([sys.executable, os.path.join(HERE, "generate_repo.py"), repo,
+                            "--infrastructures", str(args.infrastructures), "--expressions", expressions], check=True)
+            command = [binary, "plan", repo, "--json", "--digests-only", "--state-dir", os.path.join(repo, ".terrace", "state")]
+            walls, peaks, codes = measure(command, args.runs)
+            rows.append((f"{label}, {expressions}, no state", walls, peaks, codes))
+            subprocess.run([sys.executable, os.path.join(HERE, "record_applied.py"), binary, repo, args.builtin], check=True)
+            walls, peaks, codes = measure(command, args.runs)
+            rows.append((f"{label}, {expressions}, all applied", walls, peaks, codes))
 
         units = args.infrastructures * 10
         print(f"\nterrace plan --json --digests-only on {args.infrastructures} infrastructures x 10 units ({units} units), {args.runs} runs each")
-        print(f"{'case':34} {'median s':>9} {'min s':>7} {'max s':>7} {'peak RSS MiB':>13} {'exit':>5}")
+        print(f"{'case':40} {'median s':>9} {'min s':>7} {'max s':>7} {'peak RSS MiB':>13} {'exit':>5}")
         for name, walls, peaks, codes in rows:
-            print(f"{name:34} {statistics.median(walls):9.3f} {min(walls):7.3f} {max(walls):7.3f} {max(peaks):13.1f} "
+            print(f"{name:40} {statistics.median(walls):9.3f} {min(walls):7.3f} {max(walls):7.3f} {max(peaks):13.1f} "
                   f"{','.join(map(str, sorted(codes))):>5}")
         print("targets: under 1 s each, peak memory under 200 MB; exit 2 = changes, 0 = no changes")
     finally:

@@ -67,7 +67,7 @@ extension Value {
         switch self {
         case .null, .unknown: NSNull()
         case .bool(let flag): flag
-        case .number(let number): number == number.rounded() && abs(number) < 1e15 ? Int(number) as Any : number
+        case .number(let number): number.intValue.map { $0 as Any } ?? number.doubleValue
         case .string(let text): text
         case .list(let items): items.map(\.jsonObject)
         case .map(let entries): entries.mapValues(\.jsonObject)

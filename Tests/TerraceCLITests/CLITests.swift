@@ -130,6 +130,38 @@ struct CLITests {
         #expect(corrupt.stderr.contains("is not valid: not JSON"))
     }
 
+    @Test("console evaluates expressions against vars and recorded outputs: -e, a pipe, and errors with a caret")
+    func console() async throws {
+        let folder = try CommandRunner.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try await CommandRunner.run(["init", ".", "--name", "acme"], in: folder)
+        let loader = RepoLoader(fileSystem: LocalFileSystem(), builtinModules: BuiltinModulesLocator.locate(executable: CommandRunner.binary))
+        let repository = try #require(await loader.load(folder.path).repository)
+        let store = LocalDirectoryStateStore(directory: folder.appendingPathComponent(".terrace/state").path)
+        try await store.save(SimulatedApply.record(repository, infrastructure: "dev"))
+        let state = ["--state-dir", ".terrace/state"]
+
+        let one = try await CommandRunner.run(["console", "dev", ".", "-e", "upper(network.vpc_id)"] + state, in: folder)
+        #expect(one.status == 0, "\(one.stderr)")
+        #expect(one.stdout == "\"NETWORK-VPC_ID\"\n")
+
+        let piped = try await CommandRunner.run(
+            ["console", "dev", "."] + state, in: folder,
+            input: "infra.name\n[for s in network.private_subnet_ids : length(s)]\n\n1 + 2 * 3\n")
+        #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(piped.stdout == "\"dev\"\n[\n  28,\n  28,\n]\n7\n")
+
+        let failing = try await CommandRunner.run(["console", "dev", ".", "-e", "length(5) + 1"] + state, in: folder)
+        #expect(failing.status == 1)
+        #expect(failing.stdout.isEmpty)
+        #expect(failing.stderr.contains("error: 1:8: invalid value for the \"value\" parameter of `length`"))
+        #expect(failing.stderr.contains("  length(5) + 1\n         ^"))
+
+        let unknownInfra = try await CommandRunner.run(["console", "deb", "."] + state, in: folder)
+        #expect(unknownInfra.status == 64)
+        #expect(unknownInfra.stderr.contains("did you mean `dev`?"))
+    }
+
     @Test("the built-in modules are found beside the binary, wherever the repository is")
     func builtinModulesBesideBinary() throws {
         let located = try #require(BuiltinModulesLocator.locate(environment: [:], executable: CommandRunner.binary))
@@ -145,7 +177,7 @@ struct CLITests {
     func help() async throws {
         let folder = try CommandRunner.scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        for command in ["init", "validate", "plan", "apply", "destroy", "output", "graph"] {
+        for command in ["init", "validate", "plan", "apply", "destroy", "output", "graph", "console"] {
             let output = try await CommandRunner.run([command, "--help"], in: folder)
             #expect(output.status == 0)
             #expect(output.stdout.contains("USAGE: terrace \(command)"))

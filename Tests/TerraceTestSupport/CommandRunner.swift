@@ -32,8 +32,10 @@ public struct CommandRunner {
     }
 
     /// Runs `terrace arguments…` in `directory`, with colors off, a private cache and `environment` added.
-    public static func run(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:]) async throws -> Output {
-        try await runExecutable(binary, arguments, in: directory, environment: extra)
+    public static func run(
+        _ arguments: [String], in directory: URL, environment extra: [String: String] = [:], input: String = ""
+    ) async throws -> Output {
+        try await runExecutable(binary, arguments, in: directory, environment: extra, input: input)
     }
 
     /// Runs any executable with the inherited environment plus `extra`, colors off and a private Terrace cache.
@@ -41,20 +43,23 @@ public struct CommandRunner {
     /// It runs through swift-subprocess, which waits without holding one of Swift concurrency's few threads and
     /// gives the child only its own descriptors: a daemon another test starts meanwhile cannot inherit this
     /// command's pipes and keep them open (Foundation's `Process` and `Pipe` allow both, and tests hung on them).
+    /// `input` is written to the command's standard input, which then ends.
     public static func runExecutable(
-        _ executable: String, _ arguments: [String], in directory: URL, environment extra: [String: String] = [:]
+        _ executable: String, _ arguments: [String], in directory: URL, environment extra: [String: String] = [:],
+        input: String = ""
     ) async throws -> Output {
         var variables: [Environment.Key: String?] = [:]
         for (name, value) in settings(in: directory, extra) { variables[Environment.Key(stringLiteral: name)] = value }
         let result = try await Subprocess.run(
             .path(FilePath(executable)), arguments: Arguments(arguments), environment: .inherit.updating(variables),
-            workingDirectory: FilePath(directory.path), output: .string(limit: 64 << 20), error: .string(limit: 64 << 20))
+            workingDirectory: FilePath(directory.path), input: .string(input), output: .string(limit: 64 << 20),
+            error: .string(limit: 64 << 20))
         let status: Int32
         switch result.terminationStatus {
         case .exited(let code): status = code
         case .signaled(let signal): status = 128 + signal
         }
-        return Output(status: status, stdout: result.standardOutput ?? "", stderr: result.standardError ?? "")
+        return Output(status: status, stdout: result.standardOutput, stderr: result.standardError)
     }
 
     /// A process for `executable` in `directory`, not started: the inherited environment plus `extra`,

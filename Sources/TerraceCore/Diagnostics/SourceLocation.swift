@@ -19,6 +19,9 @@ public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConver
         SourceLocation(file: file, line: line, column: column + count)
     }
 
+    /// `line:column`, for pointing at another place on the same file.
+    public var lineColumn: String { "\(line):\(column)" }
+
     /// `file:line:column`, or just `file` when no line is known.
     public var description: String {
         if line <= 0 { return file }

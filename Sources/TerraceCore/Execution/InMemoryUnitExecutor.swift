@@ -27,7 +27,7 @@ public actor InMemoryUnitExecutor: UnitExecutor {
     /// The most calls that ran at the same time.
     public private(set) var maxConcurrent = 0
 
-    /// Creates an executor; `outputs` for units not listed is `["id": "<unit>-id"]`.
+    /// Creates an executor; units not listed in `outputs` return `defaultOutputs(_:)`.
     public init(outputs: [String: UnitOutputs] = [:], failing: Set<String> = [], delay: Duration = .zero) {
         self.outputs = outputs
         self.failing = failing
@@ -77,7 +77,15 @@ public actor InMemoryUnitExecutor: UnitExecutor {
         if failing.contains(job.unit) {
             throw UnitFailure(.terraform, phase: .apply, "provider rejected the request", logTail: ["Error: invalid value"])
         }
-        return outputs[job.unit] ?? UnitOutputs(values: ["id": .string("\(job.unit)-id")])
+        return outputs[job.unit] ?? Self.defaultOutputs(job)
+    }
+
+    /// What an apply returns when no outputs were configured: `"<unit>-<output>"` for every output the module
+    /// declares (as Terraform returns every declared output), and `id`.
+    static func defaultOutputs(_ job: UnitJob) -> UnitOutputs {
+        var values: [String: Value] = ["id": .string("\(job.unit)-id")]
+        for name in job.module.declarations.outputs.keys { values[name] = .string("\(job.unit)-\(name)") }
+        return UnitOutputs(values: values)
     }
 
     public func destroy(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) {

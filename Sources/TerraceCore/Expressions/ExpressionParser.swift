@@ -1,286 +1,835 @@
-/// A recursive-descent parser for the inside of one `${...}`.
-struct ExpressionParser {
-    /// How deeply expressions may nest before parsing stops with an error.
-    static let maximumDepth = 64
+import Foundation
 
-    private var lexer: ExpressionLexer
-    private var current: ExpressionToken
-    /// The offset just past the last consumed token.
-    private var previousEnd: Int
-    /// The offset of the `$` of the `${` being parsed.
-    private let openOffset: Int
+/// A recursive-descent parser for Terraform's expression and template syntax, working on Unicode scalars so that
+/// every node gets an exact line and column.
+struct ExpressionParser {
+    private let scalars: [Unicode.Scalar]
+    private let locator: TextLocator
+    private var offset = 0
+    /// Names bound by enclosing `for` expressions and directives, innermost last.
+    private var locals: [String] = []
+    /// How many names each open template `for` directive bound.
+    private var templateLoopBindings: [Int] = []
     private var depth = 0
 
-    /// Starts parsing just after the `${` at `openOffset`.
-    init(scalars: [Unicode.Scalar], locator: TextLocator, openOffset: Int) throws(ExpressionError) {
-        self.openOffset = openOffset
-        lexer = ExpressionLexer(scalars: scalars, locator: locator, position: openOffset + 2)
-        previousEnd = openOffset + 2
-        current = ExpressionToken(kind: .end, start: openOffset + 2, end: openOffset + 2)
-        current = try lexer.next()
+    /// How deep expressions may nest before the parser gives up (keeps hostile input from exhausting the stack).
+    static let maximumDepth = 64
+
+    init(text: String, origin: SourceLocation) {
+        self.init(scalars: Array(text.unicodeScalars), origin: origin)
     }
 
-    /// Parses the expression and its closing `}`; returns it with the offset just past the `}`.
-    mutating func parseInterpolation() throws(ExpressionError) -> (expression: Expression, end: Int) {
-        if current.kind == .rightBrace {
-            throw ExpressionError(
-                at: location(openOffset), "empty expression `${}`",
-                hint: "put an expression inside, or write `$${` for a literal `${`")
-        }
+    private init(scalars: [Unicode.Scalar], origin: SourceLocation) {
+        self.scalars = scalars
+        locator = TextLocator(scalars: scalars, origin: origin)
+    }
+
+    // MARK: Entry points
+
+    /// A whole expression that must use up the text.
+    mutating func parseStandalone() throws(ExpressionError) -> Expression {
+        skipSpace()
+        guard offset < scalars.count else { throw error("expected an expression") }
         let expression = try parseExpression()
-        guard current.kind == .rightBrace else {
-            throw unexpected("expected `}` to close `${`")
+        skipSpace()
+        guard offset >= scalars.count else { throw error("unexpected \(describeHere()) after the expression") }
+        return expression
+    }
+
+    // MARK: Templates
+
+    /// One token of a template before directives are nested.
+    private enum TemplateToken {
+        case literal(String)
+        case interpolation(Expression, stripBefore: Bool, stripAfter: Bool)
+        case directive(Directive, location: SourceLocation, stripBefore: Bool, stripAfter: Bool)
+
+        var strips: (before: Bool, after: Bool) {
+            switch self {
+            case .literal: (false, false)
+            case .interpolation(_, let before, let after), .directive(_, _, let before, let after): (before, after)
+            }
         }
-        return (expression, current.end)
     }
 
-    // MARK: - Helpers
-
-    private func location(_ offset: Int) -> SourceLocation {
-        lexer.locator.location(at: offset)
+    private enum Directive {
+        case ifStart(Expression)
+        case elseBranch
+        case endIf
+        case forStart(keyName: String?, valueName: String, collection: Expression)
+        case endFor
     }
 
-    private mutating func advance() throws(ExpressionError) {
-        previousEnd = current.end
-        current = try lexer.next()
-    }
-
-    /// How a token is shown in a message.
-    private func describe(_ token: ExpressionToken) -> String {
-        if token.kind == .end { return "end of input" }
-        var text = lexer.text(from: token.start, to: token.end)
-        if text.unicodeScalars.count > 24 {
-            var view = String.UnicodeScalarView()
-            view.append(contentsOf: text.unicodeScalars.prefix(20))
-            text = String(view) + "..."
+    /// Parses template text from the current offset: up to the end of the text (`quoted: false`) or up to the
+    /// closing `"` (`quoted: true`, which processes backslash escapes). `start` is where the string began, for
+    /// the "unterminated" error.
+    mutating func parseTemplate(quoted: Bool, start: Int) throws(ExpressionError) -> [Template.Part] {
+        var tokens: [TemplateToken] = []
+        var literal = String.UnicodeScalarView()
+        func flush() {
+            if !literal.isEmpty {
+                tokens.append(.literal(String(literal)))
+                literal = String.UnicodeScalarView()
+            }
         }
-        return "`\(text)`"
+        var closed = !quoted
+        while offset < scalars.count {
+            let scalar = scalars[offset]
+            if quoted && scalar == "\"" {
+                offset += 1
+                closed = true
+                break
+            }
+            if quoted && scalar == "\n" {
+                throw ExpressionError(
+                    at: locator.location(at: start), "unterminated string: a quoted string cannot span lines",
+                    hint: "close it with `\"` on the same line, or write the newline as `\\n`")
+            }
+            if quoted && scalar == "\\" {
+                literal.append(contentsOf: try escapeSequence().unicodeScalars)
+                continue
+            }
+            if (scalar == "$" || scalar == "%") && peek(1) == scalar && peek(2) == "{" {
+                literal.append(scalar)
+                literal.append("{")
+                offset += 3
+                continue
+            }
+            if scalar == "$" && peek(1) == "{" {
+                flush()
+                let opening = offset
+                offset += 2
+                let stripBefore = consume("~")
+                skipSpace()
+                if peek(0) == "}" { throw error("expected an expression inside `${...}`") }
+                let expression = try parseExpression()
+                skipSpace()
+                let stripAfter = consume("~")
+                guard consume("}") else {
+                    if offset >= scalars.count {
+                        throw ExpressionError(
+                            at: locator.location(at: opening), "unterminated `${`", hint: "add `}` to close the expression")
+                    }
+                    throw error("expected `}` to close the `${` at \(locator.location(at: opening).lineColumn), found \(describeHere())")
+                }
+                tokens.append(.interpolation(expression, stripBefore: stripBefore, stripAfter: stripAfter))
+                continue
+            }
+            if scalar == "%" && peek(1) == "{" {
+                flush()
+                tokens.append(try directive())
+                continue
+            }
+            literal.append(scalar)
+            offset += 1
+        }
+        guard closed else {
+            throw ExpressionError(
+                at: locator.location(at: start), "unterminated string", hint: "close it with `\"`")
+        }
+        flush()
+        applyStripMarkers(&tokens)
+        var index = 0
+        let parts = try nest(tokens, from: &index, until: [])
+        return parts
     }
 
-    /// The error for the current token: an unterminated `${` at the end of input, or an unexpected token.
-    private func unexpected(_ expectation: String, message: String? = nil) -> ExpressionError {
-        if current.kind == .end {
-            return ExpressionError(
-                at: location(openOffset), "unterminated `${`",
-                hint: expectation.hasPrefix("expected `}`")
-                    ? "add `}` to close the expression" : "\(expectation); add `}` to close the expression")
+    /// `%{ if cond }`, `%{ else }`, `%{ endif }`, `%{ for k, v in coll }`, `%{ endfor }`.
+    private mutating func directive() throws(ExpressionError) -> TemplateToken {
+        let opening = offset
+        let location = locator.location(at: opening)
+        offset += 2
+        let stripBefore = consume("~")
+        skipSpace()
+        let keywordStart = offset
+        let keyword = identifier() ?? ""
+        let directive: Directive
+        switch keyword {
+        case "if":
+            skipSpace()
+            directive = .ifStart(try parseExpression())
+        case "else": directive = .elseBranch
+        case "endif": directive = .endIf
+        case "endfor":
+            directive = .endFor
+            if let bound = templateLoopBindings.popLast() { locals.removeLast(bound) }
+        case "for":
+            let (keyName, valueName) = try loopNames()
+            let collection = try parseExpression()
+            directive = .forStart(keyName: keyName, valueName: valueName, collection: collection)
+            // The loop's names are in scope until the matching `endfor`.
+            let names = [keyName, valueName].compactMap { $0 }
+            locals.append(contentsOf: names)
+            templateLoopBindings.append(names.count)
+        default:
+            offset = keywordStart
+            throw error(
+                keyword.isEmpty ? "expected a template directive after `%{`" : "unknown template directive `\(keyword)`",
+                hint: "directives are `if`, `else`, `endif`, `for` and `endfor`; write `%%{` for a literal `%{`")
         }
-        if let message {
-            return ExpressionError(at: location(current.start), message, hint: expectation)
+        skipSpace()
+        let stripAfter = consume("~")
+        guard consume("}") else {
+            throw error("expected `}` to close the `%{` at \(location.lineColumn), found \(describeHere())")
         }
-        return ExpressionError(at: location(current.start), "unexpected \(describe(current))", hint: expectation)
+        return .directive(directive, location: location, stripBefore: stripBefore, stripAfter: stripAfter)
     }
 
-    // MARK: - Grammar
+    /// Applies `~` strip markers: a marker removes the whitespace of the literal text next to it.
+    private func applyStripMarkers(_ tokens: inout [TemplateToken]) {
+        for index in tokens.indices {
+            let (before, after) = tokens[index].strips
+            if before, index > 0, case .literal(let text) = tokens[index - 1] {
+                tokens[index - 1] = .literal(String(text.reversed().drop { $0.isWhitespace }.reversed()))
+            }
+            if after, index + 1 < tokens.count, case .literal(let text) = tokens[index + 1] {
+                tokens[index + 1] = .literal(String(text.drop { $0.isWhitespace }))
+            }
+        }
+    }
 
-    private mutating func parseExpression() throws(ExpressionError) -> Expression {
+    private enum Closer { case elseBranch, endIf, endFor }
+
+    /// Nests directive bodies; stops before a closer in `until` and returns the parts before it.
+    private func nest(_ tokens: [TemplateToken], from index: inout Int, until closers: Set<Closer>) throws(ExpressionError)
+        -> [Template.Part]
+    {
+        var parts: [Template.Part] = []
+        while index < tokens.count {
+            switch tokens[index] {
+            case .literal(let text):
+                if !text.isEmpty { parts.append(.literal(Self.normalized(text))) }
+                index += 1
+            case .interpolation(let expression, _, _):
+                parts.append(.interpolation(expression))
+                index += 1
+            case .directive(let directive, let location, _, _):
+                switch directive {
+                case .ifStart(let condition):
+                    index += 1
+                    let then = try nest(tokens, from: &index, until: [.elseBranch, .endIf])
+                    var otherwise: [Template.Part] = []
+                    if index < tokens.count, case .directive(.elseBranch, _, _, _) = tokens[index] {
+                        index += 1
+                        otherwise = try nest(tokens, from: &index, until: [.endIf])
+                    }
+                    guard index < tokens.count, case .directive(.endIf, _, _, _) = tokens[index] else {
+                        throw ExpressionError(
+                            at: location, "`%{ if }` has no matching `%{ endif }`", hint: "close it with `%{ endif }`")
+                    }
+                    index += 1
+                    parts.append(.conditional(condition, then: then, otherwise: otherwise, location: condition.location))
+                case .forStart(let keyName, let valueName, let collection):
+                    index += 1
+                    let body = try nest(tokens, from: &index, until: [.endFor])
+                    guard index < tokens.count, case .directive(.endFor, _, _, _) = tokens[index] else {
+                        throw ExpressionError(
+                            at: location, "`%{ for }` has no matching `%{ endfor }`", hint: "close it with `%{ endfor }`")
+                    }
+                    index += 1
+                    parts.append(
+                        .loop(keyName: keyName, valueName: valueName, collection: collection, body: body, location: location))
+                case .elseBranch, .endIf, .endFor:
+                    let closer: Closer =
+                        switch directive {
+                        case .elseBranch: .elseBranch
+                        case .endIf: .endIf
+                        default: .endFor
+                        }
+                    if closers.contains(closer) { return parts }
+                    let name =
+                        switch closer {
+                        case .elseBranch: "else"
+                        case .endIf: "endif"
+                        case .endFor: "endfor"
+                        }
+                    let opener = closer == .endFor ? "%{ for }" : "%{ if }"
+                    throw ExpressionError(
+                        at: location, "`%{ \(name) }` without a matching `\(opener)`",
+                        hint: closers.isEmpty ? nil : "an open directive must be closed first")
+                }
+            }
+        }
+        return parts
+    }
+
+    /// Literal text in Unicode normalization form C, as Terraform reads string literals.
+    private static func normalized(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 >= 0x80 }) else { return text }
+        return text.precomposedStringWithCanonicalMapping
+    }
+
+    /// One backslash escape of a quoted string; the offset is at the backslash.
+    private mutating func escapeSequence() throws(ExpressionError) -> String {
+        let start = offset
+        offset += 1
+        guard offset < scalars.count else { throw ExpressionError(at: locator.location(at: start), "unterminated string") }
+        let scalar = scalars[offset]
+        offset += 1
+        switch scalar {
+        case "n": return "\n"
+        case "r": return "\r"
+        case "t": return "\t"
+        case "\"": return "\""
+        case "\\": return "\\"
+        case "u", "U":
+            let count = scalar == "u" ? 4 : 8
+            var value: UInt32 = 0
+            for _ in 0..<count {
+                guard offset < scalars.count, let digit = Self.hexValue(scalars[offset]) else {
+                    throw ExpressionError(
+                        at: locator.location(at: start), "invalid escape `\\\(scalar)`: expected \(count) hex digits",
+                        hint: scalar == "u" ? "write `\\u00e9`" : "write `\\U0001F600`")
+                }
+                value = value * 16 + digit
+                offset += 1
+            }
+            guard let result = Unicode.Scalar(value) else {
+                throw ExpressionError(at: locator.location(at: start), "invalid escape: U+\(String(value, radix: 16, uppercase: true)) is not a character")
+            }
+            return String(Character(result))
+        default:
+            throw ExpressionError(
+                at: locator.location(at: start), "invalid escape sequence `\\\(scalar)`",
+                hint: "escapes are `\\n`, `\\r`, `\\t`, `\\\"`, `\\\\`, `\\uNNNN` and `\\UNNNNNNNN`")
+        }
+    }
+
+    private static func hexValue(_ scalar: Unicode.Scalar) -> UInt32? {
+        switch scalar {
+        case "0"..."9": scalar.value - 48
+        case "a"..."f": scalar.value - 87
+        case "A"..."F": scalar.value - 55
+        default: nil
+        }
+    }
+
+    // MARK: Expressions
+
+    mutating func parseExpression() throws(ExpressionError) -> Expression {
         depth += 1
         defer { depth -= 1 }
-        if depth > Self.maximumDepth {
-            throw ExpressionError(
-                at: location(current.start),
-                "expression is nested too deeply (more than \(Self.maximumDepth) levels)",
-                hint: "split the expression into simpler parts")
+        guard depth <= Self.maximumDepth else { throw error("expression nested too deeply") }
+        skipSpace()
+        let condition = try parseBinary(minimum: 1)
+        skipSpace()
+        guard peek(0) == "?" else { return condition }
+        offset += 1
+        let whenTrue = try parseExpression()
+        skipSpace()
+        guard consume(":") else {
+            throw error("expected `:` in the conditional, found \(describeHere())", hint: "write `condition ? a : b`")
         }
-        var expression = try parsePrimary()
-        // Index suffixes on anything that is not a reference (references collect their own).
+        let whenFalse = try parseExpression()
+        return .conditional(condition, whenTrue: whenTrue, whenFalse: whenFalse)
+    }
+
+    private mutating func parseBinary(minimum: Int) throws(ExpressionError) -> Expression {
+        var lhs = try parseUnary()
         while true {
-            switch current.kind {
-            case .leftBracket:
-                let key = try parseIndex()
-                expression = .index(expression, key: key)
-            case .dot:
-                let key = try parseAttribute()
-                expression = .index(expression, key: key)
-            default:
+            skipSpace()
+            guard let (op, length) = binaryOperator(), op.precedence >= minimum else { return lhs }
+            let location = locator.location(at: offset)
+            offset += length
+            let rhs = try parseBinary(minimum: op.precedence + 1)
+            lhs = .binary(op, lhs, rhs, location: location)
+        }
+    }
+
+    private func binaryOperator() -> (Expression.BinaryOperator, Int)? {
+        guard let first = peek(0) else { return nil }
+        let second = peek(1)
+        switch first {
+        case "|": return second == "|" ? (.or, 2) : nil
+        case "&": return second == "&" ? (.and, 2) : nil
+        case "=": return second == "=" ? (.equal, 2) : nil
+        case "!": return second == "=" ? (.notEqual, 2) : nil
+        case "<": return second == "=" ? (.lessOrEqual, 2) : (second == "<" ? nil : (.less, 1))
+        case ">": return second == "=" ? (.greaterOrEqual, 2) : (.greater, 1)
+        case "+": return (.add, 1)
+        case "-": return (.subtract, 1)
+        case "*": return (.multiply, 1)
+        case "/": return (.divide, 1)
+        case "%": return (.modulo, 1)
+        default: return nil
+        }
+    }
+
+    private mutating func parseUnary() throws(ExpressionError) -> Expression {
+        skipSpace()
+        let location = locator.location(at: offset)
+        if peek(0) == "-" {
+            offset += 1
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Self.maximumDepth else { throw error("expression nested too deeply") }
+            return .unary(.negate, try parseUnary(), location: location)
+        }
+        if peek(0) == "!" && peek(1) != "=" {
+            offset += 1
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Self.maximumDepth else { throw error("expression nested too deeply") }
+            return .unary(.not, try parseUnary(), location: location)
+        }
+        return try parseTraversal(try parsePrimary())
+    }
+
+    /// Attribute access, indexing and splats after a primary expression.
+    private mutating func parseTraversal(_ base: Expression) throws(ExpressionError) -> Expression {
+        var expression = base
+        while true {
+            let save = offset
+            skipSpace()
+            if peek(0) == "." && peek(1) == "*" {
+                let location = locator.location(at: offset)
+                offset += 2
+                let each = try parseSplatSteps(attributesOnly: true, item: .splatItem(location))
+                expression = .splat(expression, each: each, location: location)
+            } else if isFullSplat() {
+                let location = locator.location(at: offset)
+                consumeFullSplat()
+                let each = try parseSplatSteps(attributesOnly: false, item: .splatItem(location))
+                expression = .splat(expression, each: each, location: location)
+            } else if let step = try parseStep(on: expression) {
+                expression = step
+            } else {
+                offset = save
                 return expression
             }
         }
     }
 
-    private mutating func parsePrimary() throws(ExpressionError) -> Expression {
-        let token = current
-        let start = location(token.start)
-        switch token.kind {
-        case .number(let number):
-            try advance()
-            return .literal(.number(number), location: start)
-        case .string(let text):
-            try advance()
-            return .literal(.string(text), location: start)
-        case .identifier(let name):
-            switch name {
-            case "true":
-                try advance()
-                return .literal(.bool(true), location: start)
-            case "false":
-                try advance()
-                return .literal(.bool(false), location: start)
-            case "null":
-                try advance()
-                return .literal(.null, location: start)
-            default:
-                return try parseReferenceOrCall()
+    /// The steps that apply to each element of a splat.
+    private mutating func parseSplatSteps(attributesOnly: Bool, item: Expression) throws(ExpressionError) -> Expression {
+        var each = item
+        while true {
+            let save = offset
+            skipSpace()
+            if attributesOnly {
+                guard peek(0) == ".", peek(1) != "*", let step = try parseStep(on: each) else {
+                    offset = save
+                    return each
+                }
+                each = step
+            } else if (peek(0) == "." && peek(1) == "*") || isFullSplat() {
+                let location = locator.location(at: offset)
+                let attributeSplat = peek(0) == "."
+                if attributeSplat { offset += 2 } else { consumeFullSplat() }
+                let inner = try parseSplatSteps(attributesOnly: attributeSplat, item: .splatItem(location))
+                each = .splat(each, each: inner, location: location)
+            } else if let step = try parseStep(on: each) {
+                each = step
+            } else {
+                offset = save
+                return each
             }
-        case .leftBracket:
-            return try parseList()
-        case .leftBrace:
-            return try parseMap()
-        case .leftParen:
-            try advance()
-            let inner = try parseExpression()
-            guard current.kind == .rightParen else {
-                throw unexpected("expected `)`", message: "missing `)`: found \(describe(current))")
-            }
-            try advance()
-            return inner
-        default:
-            throw unexpected("expected a value: a reference, a literal, a list, a map or a function call")
         }
     }
 
-    private mutating func parseReferenceOrCall() throws(ExpressionError) -> Expression {
-        let startOffset = current.start
-        let start = location(startOffset)
-        guard case .identifier(let first) = current.kind else {
-            throw unexpected("expected a name")
-        }
-        try advance()
-        if current.kind == .leftParen {
-            return try parseCall(name: first, at: start)
-        }
-        var path = [first]
-        while current.kind == .dot {
-            try advance()
-            guard case .identifier(let segment) = current.kind else {
-                throw unexpected(
-                    "expected a name after `.`",
-                    message: "expected an attribute name after `.`, found \(describe(current))")
+    /// One `.name`, `.0` or `[key]` step, or nil when none follows.
+    private mutating func parseStep(on base: Expression) throws(ExpressionError) -> Expression? {
+        if peek(0) == "." && peek(1) != "." {
+            let dot = offset
+            offset += 1
+            let location = locator.location(at: offset)
+            if let scalar = peek(0), ("0"..."9").contains(scalar) {
+                // The legacy index `x.0`; like Terraform, `x.0.1` reads `0.1` as one number and is refused.
+                guard case .literal(.number(let number), _) = try self.number(), number.isInteger else {
+                    throw ExpressionError(
+                        at: location, "invalid legacy index: write each index in brackets, like `[0][1]`")
+                }
+                return .index(base, key: .literal(.number(number), location), location: location)
             }
-            path.append(segment)
-            try advance()
+            guard let name = identifier() else {
+                offset = dot
+                throw error("expected an attribute name after `.`, found \(describeAfterDot())")
+            }
+            if case .reference(var reference) = base {
+                reference.path.append(name)
+                reference.segmentLocations.append(location)
+                return .reference(reference)
+            }
+            return .attribute(base, name: name, location: location)
         }
-        if current.kind == .leftParen {
-            throw ExpressionError(
-                at: location(current.start), "unexpected `(` after `\(path.joined(separator: "."))`",
-                hint: "function names cannot contain `.`")
+        if peek(0) == "[" {
+            offset += 1
+            skipSpace()
+            let location = locator.location(at: offset)
+            if peek(0) == "]" { throw error("expected an index inside `[]`") }
+            let key = try parseExpression()
+            skipSpace()
+            guard consume("]") else { throw error("expected `]` after the index, found \(describeHere())") }
+            return .index(base, key: key, location: location)
         }
-        var indices: [Expression] = []
-        while true {
-            if current.kind == .leftBracket {
-                indices.append(try parseIndex())
-            } else if current.kind == .dot, !indices.isEmpty {
-                indices.append(try parseAttribute())
-            } else {
+        return nil
+    }
+
+    private func isFullSplat() -> Bool {
+        guard peek(0) == "[" else { return false }
+        var probe = offset + 1
+        while probe < scalars.count, scalars[probe] == " " || scalars[probe] == "\t" { probe += 1 }
+        guard probe < scalars.count, scalars[probe] == "*" else { return false }
+        probe += 1
+        while probe < scalars.count, scalars[probe] == " " || scalars[probe] == "\t" { probe += 1 }
+        return probe < scalars.count && scalars[probe] == "]"
+    }
+
+    private mutating func consumeFullSplat() {
+        while offset < scalars.count, scalars[offset] != "]" { offset += 1 }
+        offset += 1
+    }
+
+    private mutating func parsePrimary() throws(ExpressionError) -> Expression {
+        skipSpace()
+        let start = offset
+        let location = locator.location(at: offset)
+        guard let scalar = peek(0) else { throw error("expected an expression, found the end of the text") }
+        switch scalar {
+        case "0"..."9":
+            return try number()
+        case "\"":
+            offset += 1
+            let parts = try parseTemplate(quoted: true, start: start)
+            let text = String(String.UnicodeScalarView(scalars[(start + 1)..<max(start + 1, offset - 1)]))
+            let template = Template(parts: parts, location: location, text: text)
+            if template.isLiteral { return .literal(.string(template.literalText), location) }
+            return .template(template)
+        case "(":
+            offset += 1
+            let inner = try parseExpression()
+            skipSpace()
+            guard consume(")") else { throw error("expected `)`, found \(describeHere())") }
+            return .parenthesized(inner, location: location)
+        case "[":
+            offset += 1
+            skipSpace()
+            if isKeyword("for") { return try forExpression(object: false, location: location) }
+            var items: [Expression] = []
+            while true {
+                skipSpace()
+                if consume("]") { break }
+                items.append(try parseExpression())
+                skipSpace()
+                if consume(",") { continue }
+                if consume("]") { break }
+                throw error("expected `,` or `]` in the list, found \(describeHere())")
+            }
+            return .tuple(items, location: location)
+        case "{":
+            offset += 1
+            skipSpace()
+            if isKeyword("for") { return try forExpression(object: true, location: location) }
+            return try objectConstructor(location: location)
+        case "<" where peek(1) == "<":
+            return try heredoc()
+        default:
+            guard let name = identifier() else { throw error("expected an expression, found \(describeHere())") }
+            switch name {
+            case "true": return .literal(.bool(true), location)
+            case "false": return .literal(.bool(false), location)
+            case "null": return .literal(.null(.dynamic), location)
+            default: break
+            }
+            let save = offset
+            skipSpace()
+            if peek(0) == ":" && peek(1) == ":" {
+                throw ExpressionError(
+                    at: location, "provider functions such as `\(name)::…` are not available in manifests")
+            }
+            if peek(0) == "(" {
+                offset += 1
+                return try call(name, location: location)
+            }
+            offset = save
+            if locals.contains(name) { return .local(name, location) }
+            return .reference(Reference(path: [name], location: location, segmentLocations: [location]))
+        }
+    }
+
+    /// `<<EOT` (or `<<-EOT`, which removes the lines' common indentation), a line break, template lines, and a
+    /// line holding only `EOT`.
+    private mutating func heredoc() throws(ExpressionError) -> Expression {
+        let start = offset
+        let location = locator.location(at: start)
+        offset += 2
+        let indented = consume("-")
+        guard let marker = identifier() else {
+            throw error("expected a heredoc marker such as `EOT` after `<<`, found \(describeHere())")
+        }
+        _ = consume("\r")
+        guard consume("\n") else {
+            throw error("expected a line break after `<<\(indented ? "-" : "")\(marker)`, found \(describeHere())")
+        }
+        let contentStart = offset
+        var lineStart = offset
+        var closing: (start: Int, end: Int)?
+        while lineStart <= scalars.count {
+            var lineEnd = lineStart
+            while lineEnd < scalars.count, scalars[lineEnd] != "\n" { lineEnd += 1 }
+            let line = String(String.UnicodeScalarView(scalars[lineStart..<lineEnd]))
+            if line.trimmingCharacters(in: .whitespaces) == marker {
+                closing = (lineStart, lineEnd)
                 break
             }
+            lineStart = lineEnd + 1
         }
-        let text = lexer.text(from: startOffset, to: previousEnd)
-        return .reference(Reference(path: path, indices: indices, location: start, text: text))
-    }
-
-    /// Parses `[key]`, the current token being `[`.
-    private mutating func parseIndex() throws(ExpressionError) -> Expression {
-        try advance()
-        if current.kind == .rightBracket {
+        guard let closing else {
             throw ExpressionError(
-                at: location(current.start), "empty index `[]`", hint: "write an index such as `[0]` or `[\"key\"]`")
+                at: location, "unterminated heredoc: no line holds only `\(marker)`", hint: "end it with a line `\(marker)`")
         }
-        let key = try parseExpression()
-        guard current.kind == .rightBracket else {
-            throw unexpected(
-                "expected `]` to close the index", message: "missing `]` after index: found \(describe(current))")
-        }
-        try advance()
-        return key
+        var content = Array(scalars[contentStart..<closing.start])
+        if indented { content = Self.removingCommonIndentation(content) }
+        var inner = ExpressionParser(scalars: content, origin: locator.location(at: contentStart))
+        inner.locals = locals
+        inner.depth = depth
+        let parts = try inner.parseTemplate(quoted: false, start: 0)
+        offset = closing.end
+        let template = Template(parts: parts, location: location, text: String(String.UnicodeScalarView(content)))
+        if template.isLiteral { return .literal(.string(template.literalText), location) }
+        return .template(template)
     }
 
-    /// Parses `.name` after an index, the current token being `.`; returns the name as a string key.
-    private mutating func parseAttribute() throws(ExpressionError) -> Expression {
-        try advance()
-        guard case .identifier(let name) = current.kind else {
-            throw unexpected(
-                "expected a name after `.`",
-                message: "expected an attribute name after `.`, found \(describe(current))")
+    /// The lines with the smallest indentation of their non-blank lines removed (`<<-`).
+    private static func removingCommonIndentation(_ content: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        let lines = content.split(separator: "\n", omittingEmptySubsequences: false)
+        let indents = lines.compactMap { line -> Int? in
+            let width = line.prefix { $0 == " " || $0 == "\t" }.count
+            return width == line.count ? nil : width
         }
-        let key = Expression.literal(.string(name), location: location(current.start))
-        try advance()
-        return key
+        let common = indents.min() ?? 0
+        var result: [Unicode.Scalar] = []
+        for (index, line) in lines.enumerated() {
+            if index > 0 { result.append("\n") }
+            result.append(contentsOf: line.dropFirst(min(common, line.prefix { $0 == " " || $0 == "\t" }.count)))
+        }
+        return result
     }
 
-    private mutating func parseCall(name: String, at start: SourceLocation) throws(ExpressionError) -> Expression {
-        try advance()  // (
+    private mutating func number() throws(ExpressionError) -> Expression {
+        let start = offset
+        let location = locator.location(at: offset)
+        func digits() { while let scalar = peek(0), ("0"..."9").contains(scalar) { offset += 1 } }
+        digits()
+        if peek(0) == ".", let next = peek(1), ("0"..."9").contains(next) {
+            offset += 1
+            digits()
+        }
+        if peek(0) == "e" || peek(0) == "E" {
+            let save = offset
+            offset += 1
+            if peek(0) == "+" || peek(0) == "-" { offset += 1 }
+            if let next = peek(0), ("0"..."9").contains(next) { digits() } else { offset = save }
+        }
+        let text = String(String.UnicodeScalarView(scalars[start..<offset]))
+        guard let number = Number(parsing: text) else {
+            throw ExpressionError(at: location, "number `\(text)` is out of range")
+        }
+        return .literal(.number(number), location)
+    }
+
+    private mutating func call(_ name: String, location: SourceLocation) throws(ExpressionError) -> Expression {
         var arguments: [Expression] = []
-        while current.kind != .rightParen {
+        var expandFinal = false
+        while true {
+            skipSpace()
+            if consume(")") { break }
             arguments.append(try parseExpression())
-            if current.kind == .comma {
-                try advance()
-            } else if current.kind != .rightParen {
-                throw unexpected(
-                    "separate arguments with `,` and close the call with `)`",
-                    message: "missing `)` in call to `\(name)`: found \(describe(current))")
+            skipSpace()
+            if peek(0) == "." && peek(1) == "." && peek(2) == "." {
+                offset += 3
+                expandFinal = true
+                skipSpace()
+                guard consume(")") else { throw error("expected `)` after `...`: only the last argument can be expanded") }
+                break
             }
+            if consume(",") { continue }
+            if consume(")") { break }
+            throw error("expected `,` or `)` in the call to `\(name)`, found \(describeHere())")
         }
-        try advance()  // )
-        return .call(name: name, arguments: arguments, location: start)
+        return .call(name: name, arguments: arguments, expandFinal: expandFinal, location: location)
     }
 
-    private mutating func parseList() throws(ExpressionError) -> Expression {
-        let start = location(current.start)
-        try advance()  // [
-        var items: [Expression] = []
-        while current.kind != .rightBracket {
-            items.append(try parseExpression())
-            if current.kind == .comma {
-                try advance()
-            } else if current.kind != .rightBracket {
-                throw unexpected(
-                    "separate items with `,` and close the list with `]`",
-                    message: "missing `]` in list: found \(describe(current))")
+    private mutating func objectConstructor(location: SourceLocation) throws(ExpressionError) -> Expression {
+        var items: [Expression.ObjectItem] = []
+        while true {
+            skipSpace()
+            if consume("}") { break }
+            var key: Expression
+            if let bare = bareKey() {
+                key = bare
+            } else {
+                key = try parseExpression()
             }
-        }
-        try advance()  // ]
-        return .list(items, location: start)
-    }
-
-    private mutating func parseMap() throws(ExpressionError) -> Expression {
-        let start = location(current.start)
-        try advance()  // {
-        var entries: [Expression.MapEntry] = []
-        var seen: Set<String> = []
-        while current.kind != .rightBrace {
-            let keyLocation = location(current.start)
-            let key: String
-            switch current.kind {
-            case .identifier(let name): key = name
-            case .string(let text): key = text
+            switch key {
+            case .reference(let reference) where reference.path.count == 1:
+                key = .literal(.string(reference.path[0]), reference.location)
+            case .local(let name, let keyLocation):
+                key = .literal(.string(name), keyLocation)
             default:
-                throw unexpected(
-                    "map keys are names or strings", message: "expected a map key, found \(describe(current))")
+                break
             }
-            guard seen.insert(key).inserted else {
-                throw ExpressionError(at: keyLocation, "duplicate map key `\(key)`")
+            skipSpace()
+            guard consume("=") || consume(":") else {
+                throw error("expected `=` after the object key, found \(describeHere())", hint: "write `{ key = value }`")
             }
-            try advance()
-            guard current.kind == .equals || current.kind == .colon else {
-                throw unexpected(
-                    "write `key = value`", message: "expected `=` after map key `\(key)`, found \(describe(current))")
-            }
-            try advance()
             let value = try parseExpression()
-            entries.append(Expression.MapEntry(key: key, keyLocation: keyLocation, value: value))
-            switch current.kind {
-            case .comma:
-                try advance()
-            case .rightBrace, .identifier, .string:
-                break  // entries may also be separated by whitespace alone
+            items.append(Expression.ObjectItem(key: key, value: value))
+            // Items are separated by commas or newlines.
+            var sawNewline = false
+            while let scalar = peek(0), scalar == " " || scalar == "\t" || scalar == "\r" || scalar == "\n" {
+                if scalar == "\n" { sawNewline = true }
+                offset += 1
+            }
+            skipSpace()
+            if consume(",") || sawNewline { continue }
+            if consume("}") { break }
+            throw error("expected `,` or `}` in the object, found \(describeHere())")
+        }
+        return .object(items, location: location)
+    }
+
+    /// A key written as a bare identifier, keywords included (`{null = 1}` has the key "null"), when `=` or `:`
+    /// follows it; otherwise nil with the offset unchanged.
+    private mutating func bareKey() -> Expression? {
+        let start = offset
+        let location = locator.location(at: offset)
+        guard let name = identifier() else { return nil }
+        var probe = offset
+        while probe < scalars.count, scalars[probe] == " " || scalars[probe] == "\t" { probe += 1 }
+        if probe < scalars.count, scalars[probe] == ":" || (scalars[probe] == "=" && (probe + 1 >= scalars.count || scalars[probe + 1] != "=" && scalars[probe + 1] != ">")) {
+            return .literal(.string(name), location)
+        }
+        offset = start
+        return nil
+    }
+
+    private mutating func forExpression(object: Bool, location: SourceLocation) throws(ExpressionError) -> Expression {
+        _ = identifier()  // `for`
+        let (keyName, valueName) = try loopNames()
+        let collection = try parseExpression()
+        skipSpace()
+        guard consume(":") else { throw error("expected `:` after the collection of the `for`, found \(describeHere())") }
+        locals.append(contentsOf: [keyName, valueName].compactMap { $0 })
+        defer { locals.removeLast(keyName == nil ? 1 : 2) }
+        var key: Expression?
+        if object {
+            key = try parseExpression()
+            skipSpace()
+            guard peek(0) == "=" && peek(1) == ">" else {
+                throw error("expected `=>` after the key of an object `for`, found \(describeHere())", hint: "write `{for k, v in m : k => v}`")
+            }
+            offset += 2
+        }
+        let value = try parseExpression()
+        skipSpace()
+        var grouping = false
+        if object && peek(0) == "." && peek(1) == "." && peek(2) == "." {
+            offset += 3
+            grouping = true
+            skipSpace()
+        }
+        var condition: Expression?
+        if isKeyword("if") {
+            _ = identifier()
+            condition = try parseExpression()
+            skipSpace()
+        }
+        let closer: Unicode.Scalar = object ? "}" : "]"
+        guard consume(closer) else { throw error("expected `\(closer)` to end the `for` expression, found \(describeHere())") }
+        return .forExpression(
+            ForExpression(
+                keyName: keyName, valueName: valueName, collection: collection, key: key, value: value,
+                condition: condition, grouping: grouping, location: location))
+    }
+
+    /// `k, v in` or `v in` after `for`; leaves the offset after `in`.
+    private mutating func loopNames() throws(ExpressionError) -> (String?, String) {
+        skipSpace()
+        guard let first = identifier() else { throw error("expected a variable name after `for`, found \(describeHere())") }
+        skipSpace()
+        var keyName: String?
+        var valueName = first
+        if consume(",") {
+            skipSpace()
+            guard let second = identifier() else { throw error("expected a second variable name after `,`, found \(describeHere())") }
+            keyName = first
+            valueName = second
+            skipSpace()
+        }
+        guard isKeyword("in") else { throw error("expected `in` in the `for`, found \(describeHere())", hint: "write `for x in collection`") }
+        _ = identifier()
+        return (keyName, valueName)
+    }
+
+    // MARK: Characters
+
+    private func peek(_ distance: Int) -> Unicode.Scalar? {
+        let index = offset + distance
+        return index < scalars.count ? scalars[index] : nil
+    }
+
+    private mutating func consume(_ scalar: Unicode.Scalar) -> Bool {
+        guard peek(0) == scalar else { return false }
+        offset += 1
+        return true
+    }
+
+    /// Skips white space and comments (`#`, `//` to the end of the line; `/* */`).
+    private mutating func skipSpace() {
+        while let scalar = peek(0) {
+            switch scalar {
+            case " ", "\t", "\r", "\n":
+                offset += 1
+            case "#":
+                while let next = peek(0), next != "\n" { offset += 1 }
+            case "/" where peek(1) == "/":
+                while let next = peek(0), next != "\n" { offset += 1 }
+            case "/" where peek(1) == "*":
+                offset += 2
+                while offset < scalars.count, !(scalars[offset] == "*" && peek(1) == "/") { offset += 1 }
+                offset = min(offset + 2, scalars.count)
             default:
-                throw unexpected(
-                    "separate entries with `,` and close the map with `}`",
-                    message: "missing `}` in map: found \(describe(current))")
+                return
             }
         }
-        try advance()  // }
-        return .map(entries, location: start)
+    }
+
+    /// An identifier (letters, digits, `_` and `-`, not starting with a digit or `-`), or nil.
+    private mutating func identifier() -> String? {
+        guard let first = peek(0), first == "_" || first.properties.isXIDStart else { return nil }
+        var name = String.UnicodeScalarView()
+        while let scalar = peek(0), scalar == "_" || scalar == "-" || scalar.properties.isXIDContinue {
+            name.append(scalar)
+            offset += 1
+        }
+        return String(name)
+    }
+
+    /// Whether the identifier `word` (and not a longer one) starts here.
+    private func isKeyword(_ word: String) -> Bool {
+        var index = offset
+        for scalar in word.unicodeScalars {
+            guard index < scalars.count, scalars[index] == scalar else { return false }
+            index += 1
+        }
+        guard index < scalars.count else { return true }
+        let next = scalars[index]
+        return !(next == "_" || next == "-" || next.properties.isXIDContinue)
+    }
+
+    private func describeHere() -> String {
+        guard let scalar = peek(0) else { return "the end of the text" }
+        if scalar == "\n" { return "a line break" }
+        return "`\(Character(scalar))`"
+    }
+
+    private func describeAfterDot() -> String {
+        guard offset + 1 < scalars.count else { return "the end of the text" }
+        return "`\(Character(scalars[offset + 1]))`"
+    }
+
+    private func error(_ message: String, hint: String? = nil) -> ExpressionError {
+        ExpressionError(at: locator.location(at: min(offset, scalars.count)), message, hint: hint)
     }
 }

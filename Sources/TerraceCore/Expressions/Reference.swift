@@ -1,34 +1,30 @@
-/// A reference inside an expression, such as `network.vpc_id` or `network.subnets[0]`.
+/// A reference inside an expression to something outside it: `infra.vars.nodes`, `project.name`,
+/// `network.vpc_id`. The path holds the root name and the attribute names that follow it directly; index steps and
+/// anything after them are separate expression nodes applied to the resolved value.
 public struct Reference: Hashable, Sendable, CustomStringConvertible {
     /// The dotted segments, e.g. `["network", "vpc_id"]`.
     public var path: [String]
-    /// The index suffixes after the path, in order: `[0]` or `["key"]`; `.name` after an index is kept as `["name"]`.
-    ///
-    /// A resolver resolves `path` only; the evaluator applies the indices to the resolved value.
-    public var indices: [Expression]
     /// Where the reference's first character sits.
     public var location: SourceLocation
-    /// The reference as written in the source, including any index suffixes.
-    public var text: String
+    /// Where each segment of `path` starts.
+    public var segmentLocations: [SourceLocation]
 
-    /// Creates a reference; `text` defaults to the path joined with dots.
-    public init(path: [String], indices: [Expression] = [], location: SourceLocation, text: String? = nil) {
+    /// Creates a reference; without segment locations, every segment is placed at `location`.
+    public init(path: [String], location: SourceLocation, segmentLocations: [SourceLocation]? = nil) {
         self.path = path
-        self.indices = indices
         self.location = location
-        self.text = text ?? path.joined(separator: ".")
+        self.segmentLocations = segmentLocations ?? Array(repeating: location, count: path.count)
     }
 
-    /// The dotted path without index suffixes, e.g. `network.vpc_id`.
-    public var pathText: String { path.joined(separator: ".") }
+    /// The dotted path, e.g. `network.vpc_id`.
+    public var text: String { path.joined(separator: ".") }
 
-    /// Where the path segment at `index` starts, when the reference is written without spaces around its dots;
-    /// otherwise where the reference starts.
+    /// The dotted path (the same as `text`).
+    public var pathText: String { text }
+
+    /// Where the path segment at `index` starts.
     public func location(ofSegment index: Int) -> SourceLocation {
-        guard index > 0, index < path.count, text.hasPrefix(pathText) else { return location }
-        var offset = 0
-        for segment in path.prefix(index) { offset += segment.unicodeScalars.count + 1 }
-        return location.advanced(by: offset)
+        segmentLocations.indices.contains(index) ? segmentLocations[index] : location
     }
 
     /// The reference as written.

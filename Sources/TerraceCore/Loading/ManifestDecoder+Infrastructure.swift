@@ -160,7 +160,7 @@ extension ManifestDecoder {
                 reader.error(sectionLocation, "`network` needs a `cidr`", hint: "add `cidr: 10.0.0.0/16`")
             }
             if let item = settings["zones"], let zones = reader.integer(item.value, "network.zones", in: 1...6) {
-                set("zones", .literal(.number(Double(zones)), reader.location(of: item.value)), key: item.keyLocation)
+                set("zones", .literal(.number(Number(zones)), reader.location(of: item.value)), key: item.keyLocation)
             }
         case .domain:
             if let item = settings["name"] {
@@ -276,7 +276,7 @@ extension ManifestDecoder {
             case "min", "max", "desired":
                 guard let count = reader.integer(entry.value, "kubernetes.nodes.\(entry.key)", in: 0...1000) else { continue }
                 let variable = ["min": "node_min_size", "max": "node_max_size", "desired": "node_desired_size"][entry.key] ?? entry.key
-                unit.inputs[variable] = .literal(.number(Double(count)), location)
+                unit.inputs[variable] = .literal(.number(Number(count)), location)
                 unit.inputKeyLocations[variable] = entry.keyLocation
                 if entry.key == "min" { minimum = (count, entry.value) }
                 if entry.key == "max" { maximum = (count, entry.value) }

@@ -106,12 +106,11 @@ struct NodeReader {
     /// A whole number within `range`, or nil (with a diagnostic).
     mutating func integer(_ node: Node, _ what: String, in range: ClosedRange<Int>) -> Int? {
         guard case .scalar(let scalar) = node, case .number(let number) = scalarValue(scalar),
-            number == number.rounded(), abs(number) < 1e15
+            let value = number.intValue
         else {
             error(node, "`\(what)` must be a whole number, got \(describe(node))")
             return nil
         }
-        let value = Int(number)
         guard range.contains(value) else {
             error(node, "`\(what)` must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
             return nil
@@ -166,7 +165,7 @@ struct NodeReader {
         switch node {
         case .scalar(let scalar):
             let value = scalarValue(scalar)
-            if case .string(let text) = value, text.contains("${") {
+            if case .string(let text) = value, TemplateParser.containsOpening(text) {
                 switch TemplateParser.parse(text, at: contentLocation(of: node)) {
                 case .success(let template): return .template(template)
                 case .failure(let failure):

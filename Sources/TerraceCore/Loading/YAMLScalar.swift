@@ -9,16 +9,16 @@ enum YAMLScalar {
         case "", "~", "null", "Null", "NULL": return .null
         case "true", "True", "TRUE": return .bool(true)
         case "false", "False", "FALSE": return .bool(false)
-        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .number(.infinity)
-        case "-.inf", "-.Inf", "-.INF": return .number(-.infinity)
+        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .number(Number.infinity)
+        case "-.inf", "-.Inf", "-.INF": return .number(Number.negativeInfinity)
         default: break
         }
         guard let first = text.utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+")
             || first == UInt8(ascii: ".") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
         else { return .string(text) }
-        if text.hasPrefix("0x"), let number = Int64(text.dropFirst(2), radix: 16) { return .number(Double(number)) }
-        if text.hasPrefix("0o"), let number = Int64(text.dropFirst(2), radix: 8) { return .number(Double(number)) }
-        if isDecimalNumber(text), let number = Double(text) { return .number(number) }
+        if text.hasPrefix("0x"), let number = Int64(text.dropFirst(2), radix: 16) { return .number(Number(Int(number))) }
+        if text.hasPrefix("0o"), let number = Int64(text.dropFirst(2), radix: 8) { return .number(Number(Int(number))) }
+        if isDecimalNumber(text), let number = Number(parsing: yamlDecimal(text)) { return .number(number) }
         return .string(text)
     }
 
@@ -47,5 +47,15 @@ enum YAMLScalar {
         }
         return digits > 0 && previous != UInt8(ascii: "e") && previous != UInt8(ascii: "E")
             && previous != UInt8(ascii: "-") && previous != UInt8(ascii: "+")
+    }
+
+    /// A YAML decimal in the form Terraform's number parser reads: no leading `+`, a digit before a leading dot.
+    private static func yamlDecimal(_ text: String) -> String {
+        var text = Substring(text)
+        var sign = ""
+        if text.hasPrefix("+") { text = text.dropFirst() } else if text.hasPrefix("-") { sign = "-"; text = text.dropFirst() }
+        let digits = text.hasSuffix(".") ? text + "0" : text
+        if digits.hasPrefix(".") { return sign + "0" + digits }
+        return sign + digits
     }
 }

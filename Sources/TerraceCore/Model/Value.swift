@@ -5,7 +5,7 @@
 public enum Value: Hashable, Sendable {
     case null
     case bool(Bool)
-    case number(Double)
+    case number(Number)
     case string(String)
     case list([Value])
     case map([String: Value])
@@ -38,19 +38,16 @@ public enum Value: Hashable, Sendable {
     public var interpolated: String? {
         switch self {
         case .string(let text): text
-        case .number(let number): Value.format(number)
+        case .number(let number): number.description
         case .bool(let flag): flag ? "true" : "false"
         case .null: ""
         case .list, .map, .unknown: nil
         }
     }
 
-    /// Formats a number as Terraform does: integers without a fractional part.
-    public static func format(_ number: Double) -> String {
-        if number.isFinite, number == number.rounded(), abs(number) < 1e15 {
-            return String(Int64(number))
-        }
-        return String(number)
+    /// Formats a number as Terraform does: the shortest decimal form, integers without a fractional part.
+    public static func format(_ number: Number) -> String {
+        number.description
     }
 }
 
@@ -58,8 +55,8 @@ extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Expres
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByFloatLiteral
 {
     public init(stringLiteral value: String) { self = .string(value) }
-    public init(integerLiteral value: Int) { self = .number(Double(value)) }
-    public init(floatLiteral value: Double) { self = .number(value) }
+    public init(integerLiteral value: Int) { self = .number(Number(value)) }
+    public init(floatLiteral value: Double) { self = .number(Number(value)) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(arrayLiteral elements: Value...) { self = .list(elements) }
     public init(dictionaryLiteral elements: (String, Value)...) {

@@ -26,8 +26,13 @@ struct UnitValidator {
             }
             for input in unit.inputs.keys.sorted() {
                 guard let value = unit.inputs[input] else { continue }
+                let renderer = InputRenderer(project: project, infrastructure: infrastructure, outputs: [:])
                 for template in value.templates {
-                    diagnostics += Evaluator.validate(template).map(\.diagnostic)
+                    // Variables are known now; outputs of units are not. What fails regardless of them is an error.
+                    let errors = Evaluator.validate(template) { reference throws(ExpressionError) in
+                        (try? renderer.resolve(reference)) ?? .unknown
+                    }
+                    diagnostics += errors.map(\.diagnostic)
                 }
                 for reference in value.references {
                     if let problem = check(reference, from: unit, in: infrastructure, names: names) {
@@ -83,7 +88,7 @@ struct UnitValidator {
             case (.null, _): return nil
             case (_, _) where expectsList: return "must be \(article(type)), got \(literal.typeName == "string" ? "a string" : "a \(literal.typeName)")"
             case (_, _) where expectsMap: return "must be \(article(type)), got \(literal.typeName == "string" ? "a string" : "a \(literal.typeName)")"
-            case (.string(let text), "number") where Double(text) == nil: return "must be a number, got the string `\(text)`"
+            case (.string(let text), "number") where Number(parsing: text) == nil: return "must be a number, got the string `\(text)`"
             case (.string(let text), "bool") where text != "true" && text != "false": return "must be a bool, got the string `\(text)`"
             case (.number, "bool"): return "must be a bool, got a number"
             case (.bool, "number"): return "must be a number, got a bool"

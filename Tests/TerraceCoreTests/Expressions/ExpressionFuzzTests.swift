@@ -21,6 +21,11 @@ import TerraceTestSupport
             "-", "+", "%", "%s", "%d", "%v", "%q", "%05d", "%", "a", "b.c", "network.cidr", "x.y[0]", "m[\"k\"]", "0",
             "1", "-1", "2.5", "1e3", "1e999", "99999999999999999999", "true", "false", "null", "é", "🚀", "\"s\"",
             "\"10.0.0.0/16\"", "\"10.0.0.1/8\"", "[1, 2]", "{ a = 1 }", "lowr(", "null[0]",
+            // The full syntax: operators, conditionals, `for`, splats, directives and strip markers.
+            " + ", " - ", " * ", " / ", " % ", " == ", " != ", " < ", " <= ", " > ", " >= ", " && ", " || ", "!", " ? ",
+            " : ", "[for x in ", "{for k, v in ", " : x]", " => ", "...", " if ", "[*]", ".*", "%{ if ", "%{ else }",
+            "%{ endif }", "%{ for x in ", "%{ endfor }", "%{", "~}", "${~", "%%{", "\"${", "\"%{ if true }a%{ endif }\"",
+            "x", "k", "v", "[*].a", "try(", "can(", "0.1", "1e20", "-0", "\"\\u00e9\"", "\"straße\"", "1/0", "0/0",
         ] + Evaluator.functionNames.map { "\($0)(" }
 
     static let seeds: [String] = [
@@ -35,6 +40,11 @@ import TerraceTestSupport
         "${jsonencode({k = [true, null, 1.5]})}",
         "${substr(\"hello\", -3, 2)} ${keys(m)} ${values(m)}",
         "${coalesce(null, \"\", x)}\n${flatten([[1], [[2]]])}",
+        "${a.b == \"prod\" ? 3 : 1}-${a.n * 2 + 1 >= 4 && !a.f}",
+        "${[for i, s in a.list : upper(s) if i > 0]}${{for k, v in a.map : k => v...}}",
+        "${a.list[*].id} ${a.list.*.name[0]} ${try(a.x[9], \"d\")} ${can(regex(\"^a\", a.s))}",
+        "%{ if a.on ~}\n  yes ${a.v}\n%{~ else }no%{ endif } %{ for x in a.list }${x},%{ endfor }",
+        "${jsonencode({Resource = [\"${a.arn}/*\"], n = format(\"%05.2f|%x|%e\", 3.14159, 255, 1e5)})}",
     ]
 
     /// The values a reference may resolve to, chosen by the reference's text.
@@ -108,7 +118,7 @@ import TerraceTestSupport
                 for reference in template.references {
                     #expect(span.contains(reference.location), "reference outside \(text.debugDescription)")
                 }
-                for error in Evaluator.validate(template) {
+                for error in Evaluator.validate(template, resolve: Self.resolve) {
                     #expect(
                         span.contains(error.location), "validation error outside \(text.debugDescription): \(error)")
                 }

@@ -22,9 +22,17 @@ enum ExprTest {
     static func resolve(_ reference: Reference) throws(ExpressionError) -> Value {
         // The longest known prefix of the path; the remaining segments are read as map keys.
         for length in stride(from: reference.path.count, through: 1, by: -1) {
-            if let value = values[reference.path.prefix(length).joined(separator: ".")] {
-                return try Evaluator.attributes(of: value, in: reference, from: length)
+            guard var value = values[reference.path.prefix(length).joined(separator: ".")] else { continue }
+            for (offset, name) in reference.path.dropFirst(length).enumerated() {
+                switch value {
+                case .unknown: return .unknown
+                case .map(let entries) where entries[name] != nil: value = entries[name] ?? .null
+                default:
+                    throw ExpressionError(
+                        at: reference.location(ofSegment: length + offset), "no attribute `\(name)`")
+                }
             }
+            return value
         }
         throw ExpressionError(at: reference.location, "unknown reference `\(reference.pathText)`")
     }
@@ -51,8 +59,14 @@ enum ExprTest {
         }
     }
 
+    /// Static checks with every reference unknown, as validation sees unit outputs.
     static func validate(_ text: String) throws(ExpressionError) -> [ExpressionError] {
-        Evaluator.validate(try parse(text))
+        Evaluator.validate(try parse(text)) { _ throws(ExpressionError) in .unknown }
+    }
+
+    /// Evaluates a standalone expression (no `${}`) and returns its JSON as `jsonencode` gives it.
+    static func json(_ text: String) throws -> String {
+        try ExpressionLanguage.evaluate(text).jsonEncoded()
     }
 
     /// The location `column` on the origin's line, as a 1-based offset into the string (column 1 = first character).

@@ -7,7 +7,7 @@ import Testing
         let template = try ExprTest.parse("hello world")
         #expect(template.parts == [.literal("hello world")])
         #expect(template.isLiteral)
-        #expect(!template.isSingleExpression)
+        #expect(!template.isSingleInterpolation)
         #expect(template.references.isEmpty)
         #expect(template.location == ExprTest.origin)
     }
@@ -15,20 +15,18 @@ import Testing
     @Test func emptyStringHasNoParts() throws {
         let template = try ExprTest.parse("")
         #expect(template.parts.isEmpty)
-        #expect(template.isLiteral)
         #expect(try Evaluator.evaluate(template, resolve: ExprTest.resolve) == .string(""))
     }
 
     @Test func singleReference() throws {
         let template = try ExprTest.parse("${network.vpc_id}")
-        #expect(template.isSingleExpression)
-        #expect(!template.isLiteral)
+        #expect(template.isSingleInterpolation)
         let reference = try #require(template.references.first)
         #expect(reference.path == ["network", "vpc_id"])
         #expect(reference.text == "network.vpc_id")
-        #expect(reference.indices.isEmpty)
-        // `${` occupies columns 12-13, so the reference starts at column 14.
+        // `${` occupies columns 12-13, so the reference starts at column 14, and `vpc_id` at column 22.
         #expect(reference.location == SourceLocation(file: "units/app.yaml", line: 7, column: 14))
+        #expect(reference.location(ofSegment: 1) == ExprTest.at(11))
     }
 
     @Test func mixedPartsAndLocations() throws {
@@ -36,102 +34,104 @@ import Testing
         #expect(template.parts.count == 5)
         #expect(template.parts.first == .literal("vpc-"))
         #expect(template.parts.last == .literal("!"))
-        #expect(!template.isSingleExpression)
-        let references = template.references
-        #expect(references.map(\.text) == ["network.vpc_id", "var.name"])
-        #expect(references.map(\.location.column) == [18, 36])
+        #expect(template.references.map(\.text) == ["network.vpc_id", "var.name"])
+        #expect(template.references.map(\.location.column) == [18, 36])
     }
 
-    @Test func whitespaceAroundSingleExpressionIsNotSingle() throws {
-        #expect(try !ExprTest.parse(" ${a}").isSingleExpression)
-        #expect(try !ExprTest.parse("${a} ").isSingleExpression)
-        #expect(try !ExprTest.parse("${a}${b}").isSingleExpression)
-        #expect(try ExprTest.parse("${ a }").isSingleExpression)
+    @Test func whitespaceAroundSingleInterpolation() throws {
+        #expect(try !ExprTest.parse(" ${a}").isSingleInterpolation)
+        #expect(try !ExprTest.parse("${a} ").isSingleInterpolation)
+        #expect(try !ExprTest.parse("${a}${b}").isSingleInterpolation)
+        #expect(try ExprTest.parse("${ a }").isSingleInterpolation)
     }
 
-    @Test func dollarEscape() throws {
-        let template = try ExprTest.parse("cost: $${price} and $5")
-        #expect(template.parts == [.literal("cost: ${price} and $5")])
-        #expect(template.isLiteral)
+    @Test func escapes() throws {
+        let template = try ExprTest.parse("cost: $${price} and $5, %%{ x } and 50%")
+        #expect(template.parts == [.literal("cost: ${price} and $5, %{ x } and 50%")])
         #expect(try ExprTest.evaluate("$${x}") == .string("${x}"))
-        // Scanning is left to right: the first `$` is plain, the next two start the escape.
         #expect(try ExprTest.evaluate("a$$${var.name}") == .string("a$${var.name}"))
         #expect(try ExprTest.evaluate("$ ${var.name}") == .string("$ Web App"))
+        // Backslashes are plain text in a manifest string (YAML already read it), but escapes in quoted strings.
+        #expect(try ExprTest.evaluate(#"a\n${"b\tc\u00e9\U0001F600"}"#) == .string("a\\nb\tcé😀"))
     }
 
-    @Test func referenceIndices() throws {
-        let template = try ExprTest.parse(#"${var.nested["a"].b[2]["deep"]}"#)
+    @Test func referencesAtEveryDepth() throws {
+        let template = try ExprTest.parse(
+            #"${format("%s", lower(a.b))} ${c[d.e]} ${x ? y.z : [for s in w.list : "${s}-${k.v}" if s != u.v]} %{ if p.q }${r.s}%{ endif }"#
+        )
+        #expect(
+            template.references.map(\.text) == ["a.b", "c", "d.e", "x", "y.z", "w.list", "k.v", "u.v", "p.q", "r.s"])
+    }
+
+    @Test func loopVariablesAreNotReferences() throws {
+        let template = try ExprTest.parse(
+            #"${[for i, s in net.subnets : s.id if i > 0]} ${{for k, v in m.tags : k => v}} %{ for x in l.items }${x}%{ endfor }${x.y}"#
+        )
+        // `s`, `i`, `k`, `v` are bound by the `for`; the `x` after `endfor` is a reference again.
+        #expect(template.references.map(\.text) == ["net.subnets", "m.tags", "l.items", "x.y"])
+    }
+
+    @Test func nestedTemplateInsideStringLiteral() throws {
+        // The IAM policy case: a template inside a string inside `jsonencode(...)`.
+        let text = #"${jsonencode({Resource = ["${data.s3_bucket_arn}/*"]})}"#
+        let template = try ExprTest.parse(text)
         let reference = try #require(template.references.first)
-        #expect(reference.path == ["var", "nested"])
-        #expect(reference.text == #"var.nested["a"].b[2]["deep"]"#)
-        #expect(reference.indices.count == 4)
-        // The index `"a"` starts at column 12 + 13 = 25 (the 14th character).
-        #expect(reference.indices.first?.location == ExprTest.at(14))
-        #expect(reference.indices[1] == .literal(.string("b"), location: ExprTest.at(19)))
+        #expect(reference.text == "data.s3_bucket_arn")
+        // `data` is the 30th character: column 12 + 29.
+        #expect(reference.location == ExprTest.at(30))
     }
 
-    @Test func literals() throws {
-        func single(_ text: String) throws -> Expression {
-            let template = try ExprTest.parse(text)
-            guard case .expression(let expression) = try #require(template.parts.first) else {
-                Issue.record("not an expression")
-                return .literal(.null, location: ExprTest.origin)
-            }
-            return expression
-        }
-        #expect(try single("${42}") == .literal(.number(42), location: ExprTest.at(3)))
-        #expect(try single("${-3.5}") == .literal(.number(-3.5), location: ExprTest.at(3)))
-        #expect(try single("${1e3}") == .literal(.number(1000), location: ExprTest.at(3)))
-        #expect(try single("${true}") == .literal(.bool(true), location: ExprTest.at(3)))
-        #expect(try single("${false}") == .literal(.bool(false), location: ExprTest.at(3)))
-        #expect(try single("${null}") == .literal(.null, location: ExprTest.at(3)))
-        #expect(try single(#"${"a\"b\\c\nd\te"}"#) == .literal(.string("a\"b\\c\nd\te"), location: ExprTest.at(3)))
-        #expect(try single(#"${"}"}"#) == .literal(.string("}"), location: ExprTest.at(3)))
-        #expect(try single(#"${"${x}"}"#) == .literal(.string("${x}"), location: ExprTest.at(3)))
+    @Test func operatorPrecedence() throws {
+        #expect(try ExprTest.json("1 + 2 * 3") == "7")
+        #expect(try ExprTest.json("(1 + 2) * 3") == "9")
+        #expect(try ExprTest.json("10 - 4 - 3") == "3")
+        #expect(try ExprTest.json("2 * 3 % 4") == "2")
+        #expect(try ExprTest.json("1 < 2 == true") == "true")
+        #expect(try ExprTest.json("true || false && false") == "true")
+        #expect(try ExprTest.json("!true || true") == "true")
+        #expect(try ExprTest.json("-2 * -3") == "6")
+        #expect(try ExprTest.json("true ? 1 : false ? 2 : 3") == "1")
+        #expect(try ExprTest.json("false ? 1 : false ? 2 : 3") == "3")
     }
 
-    @Test func listsMapsAndCalls() throws {
-        let template = try ExprTest.parse(#"${merge({ a = 1, "b-c" = [x.y, 2,], d: "e" }, {})}"#)
-        guard case .expression(.call(let name, let arguments, let location)) = try #require(template.parts.first) else {
-            Issue.record("expected a call")
-            return
-        }
-        #expect(name == "merge")
-        #expect(location == ExprTest.at(3))
-        #expect(arguments.count == 2)
-        guard case .map(let entries, let mapLocation) = arguments[0] else {
-            Issue.record("expected a map")
-            return
-        }
-        #expect(mapLocation == ExprTest.at(9))
-        #expect(entries.map(\.key) == ["a", "b-c", "d"])
-        #expect(entries[1].keyLocation == ExprTest.at(18))
-        #expect(template.references.map(\.text) == ["x.y"])
-        #expect(template.references.first?.location == ExprTest.at(27))
+    @Test func splatsAndTraversals() throws {
+        #expect(try ExprTest.json(#"[{a = 1}, {a = 2}][*].a"#) == "[1,2]")
+        #expect(try ExprTest.json(#"[{a = {b = 1}}, {a = {b = 2}}].*.a.b"#) == "[1,2]")
+        #expect(try ExprTest.json(#"[{a = [1, 2]}, {a = [3]}][*].a[0]"#) == "[1,3]")
+        #expect(try ExprTest.json(#"[{a = [1, 2]}, {a = [3]}].*.a[0]"#) == "[1,2]")
+        #expect(try ExprTest.json("[[1, 2], [3]].1[0]") == "3")
+        // Like Terraform, `x.0.1` reads `0.1` as one number.
+        #expect(throws: ExpressionError.self) { try ExprTest.json("[[1, 2], [3]].0.1") }
+        #expect(try ExprTest.json("null[*]") == "[]")
+        #expect(try ExprTest.json(#""x"[*]"#) == #"["x"]"#)
+        #expect(try ExprTest.json(#"{a = {b = [10, 20]}}.a["b"][1]"#) == "20")
     }
 
-    @Test func mapEntriesMaySpanLines() throws {
-        let value = try ExprTest.evaluate("${{\n  a = 1\n  b = \"two\"\n}}")
-        #expect(value == ["a": 1, "b": "two"])
+    @Test func directivesAndStripMarkers() throws {
+        #expect(try ExprTest.evaluate("%{ if true }yes%{ else }no%{ endif }") == .string("yes"))
+        #expect(try ExprTest.evaluate("%{ if 1 > 2 }yes%{ else }no%{ endif }") == .string("no"))
+        #expect(try ExprTest.evaluate("%{ for x in [1, 2, 3] }${x},%{ endfor }") == .string("1,2,3,"))
+        #expect(try ExprTest.evaluate("%{ for k, v in {a = 1, b = 2} }${k}=${v} %{ endfor }") == .string("a=1 b=2 "))
+        #expect(try ExprTest.evaluate("a  ${~ \"b\" ~}  c") == .string("abc"))
+        #expect(try ExprTest.evaluate("%{ for x in [\"a\", \"b\"] ~}\n  ${x}\n%{~ endfor }") == .string("ab"))
+        #expect(try ExprTest.evaluate("[ %{~ if true ~} x %{~ endif ~} ]") == .string("[x]"))
+        // A directive nested in a string literal inside an expression.
+        #expect(try ExprTest.json(#"upper("%{ if true }on%{ endif }")"#) == #""ON""#)
     }
 
-    @Test func referencesInsideArgumentsInOrder() throws {
-        let template = try ExprTest.parse(#"${format("%s-%s", lower(a.b), c[d.e])} ${f.g}"#)
-        #expect(template.references.map(\.text) == ["a.b", "c[d.e]", "d.e", "f.g"])
-    }
-
-    @Test func indexOnCallResult() throws {
-        let template = try ExprTest.parse(#"${split(",", "a,b")[1]}"#)
-        guard case .expression(.index(let base, let key)) = try #require(template.parts.first) else {
-            Issue.record("expected an index")
-            return
-        }
-        #expect(base.location == ExprTest.at(3))
-        #expect(key == .literal(.number(1), location: ExprTest.at(21)))
+    @Test func heredocs() throws {
+        #expect(try ExprTest.evaluate("${<<EOT\nhello ${var.name}\n  two\nEOT\n}") == .string("hello Web App\n  two\n"))
+        #expect(try ExprTest.evaluate("${upper(<<-EOT\n    a\n      b\n    EOT\n)}") == .string("A\n  B\n"))
+        #expect(try ExprTest.evaluate("${<<EOT\n%{ for x in [1, 2] }${x}%{ endfor }\nEOT\n}") == .string("12\n"))
+        let template = try ExprTest.parse("${<<EOT\nx ${net.id}\nEOT\n}")
+        #expect(template.references.first?.location == SourceLocation(file: "units/app.yaml", line: 8, column: 5))
+        let open = try #require(ExprTest.parseError("${<<EOT\nno end\n}"))
+        #expect(open.message == "unterminated heredoc: no line holds only `EOT`")
+        #expect(open.location == ExprTest.at(3))
+        #expect(ExprTest.parseError("${<<EOT x\nEOT\n}")?.message == "expected a line break after `<<EOT`, found ` `")
     }
 
     @Test func multilineLocations() throws {
-        // Line 7 col 12 is "a"; after the newline "x" sits on line 8, column 1.
         let template = try ExprTest.parse("a\nx ${b.c}\n${d}")
         let references = template.references
         #expect(references[0].location == SourceLocation(file: "units/app.yaml", line: 8, column: 5))
@@ -143,106 +143,60 @@ import Testing
         #expect(template.references.first?.location.column == 12 + 4)
     }
 
-    @Test func unterminatedInterpolationPointsAtOpening() throws {
-        let error = try #require(ExprTest.parseError("abc ${network.vpc_id"))
-        #expect(error.message == "unterminated `${`")
-        #expect(error.location == ExprTest.at(5))
-        #expect(try #require(ExprTest.parseError("${lower(x")).location == ExprTest.at(1))
-        #expect(try #require(ExprTest.parseError("x${[1, 2")).message == "unterminated `${`")
-    }
-
-    @Test func emptyInterpolation() throws {
-        let error = try #require(ExprTest.parseError("ab${ }"))
-        #expect(error.message == "empty expression `${}`")
-        #expect(error.location == ExprTest.at(3))
-        #expect(error.hint?.contains("$${") == true)
-    }
-
-    @Test func unexpectedCharacter() throws {
-        let error = try #require(ExprTest.parseError("${a + b}"))
-        #expect(error.message == "unexpected character `+`")
-        #expect(error.location == ExprTest.at(5))
-        #expect(error.location.column == 16)
-        #expect(error.hint?.contains("operators") == true)
-        #expect(try #require(ExprTest.parseError("${'x'}")).message == "unexpected character `'`")
-    }
-
-    @Test func unterminatedString() throws {
-        let error = try #require(ExprTest.parseError(#"${lower("abc)}"#))
-        #expect(error.message == "unterminated string literal")
-        #expect(error.location == ExprTest.at(9))
-        let newline = try #require(ExprTest.parseError("${\"ab\ncd\"}"))
-        #expect(newline.message == "unterminated string literal")
-        #expect(newline.location == ExprTest.at(3))
-    }
-
-    @Test func unknownEscape() throws {
-        let error = try #require(ExprTest.parseError(#"${"a\qb"}"#))
-        #expect(error.message == "unknown escape sequence `\\q` in string literal")
-        #expect(error.location == ExprTest.at(5))
-    }
-
-    @Test func missingClosers() throws {
-        let paren = try #require(ExprTest.parseError("${lower(a b)}"))
-        #expect(paren.message == "missing `)` in call to `lower`: found `b`")
-        #expect(paren.location == ExprTest.at(11))
-        let bracket = try #require(ExprTest.parseError("${[1, 2}"))
-        #expect(bracket.message == "missing `]` in list: found `}`")
-        #expect(bracket.location == ExprTest.at(8))
-        let index = try #require(ExprTest.parseError("${a[0}"))
-        #expect(index.message == "missing `]` after index: found `}`")
-        #expect(index.location == ExprTest.at(6))
-        let group = try #require(ExprTest.parseError("${(a b)}"))
-        #expect(group.message == "missing `)`: found `b`")
-    }
-
-    @Test func otherSyntaxErrors() throws {
-        let trailing = try #require(ExprTest.parseError("${a b}"))
-        #expect(trailing.message == "unexpected `b`")
-        #expect(trailing.location == ExprTest.at(5))
-        let dot = try #require(ExprTest.parseError("${a.}"))
-        #expect(dot.message == "expected an attribute name after `.`, found `}`")
-        #expect(dot.location == ExprTest.at(5))
-        let number = try #require(ExprTest.parseError("${1abc}"))
-        #expect(number.message == "invalid number `1abc`")
-        let duplicate = try #require(ExprTest.parseError("${{a = 1, a = 2}}"))
-        #expect(duplicate.message == "duplicate map key `a`")
-        #expect(duplicate.location == ExprTest.at(11))
-        let dottedCall = try #require(ExprTest.parseError("${a.b(1)}"))
-        #expect(dottedCall.message == "unexpected `(` after `a.b`")
-        let emptyIndex = try #require(ExprTest.parseError("${a[]}"))
-        #expect(emptyIndex.message == "empty index `[]`")
-        #expect(try #require(ExprTest.parseError("${1e999}")).message == "number `1e999` is out of range")
+    @Test func syntaxErrorsAreLocated() throws {
+        let cases: [(String, String, Int)] = [
+            ("abc ${network.vpc_id", "unterminated `${`", 5),
+            ("${lower(x", "expected `,` or `)` in the call to `lower`, found the end of the text", 10),
+            ("ab${ }", "expected an expression inside `${...}`", 6),
+            ("${a b}", "expected `}` to close the `${` at 7:12, found `b`", 5),
+            (#"${lower("abc)}"#, "unterminated string", 9),
+            ("${\"ab\ncd\"}", "unterminated string: a quoted string cannot span lines", 3),
+            (#"${"a\qb"}"#, "invalid escape sequence `\\q`", 5),
+            ("${[1, 2}", "expected `,` or `]` in the list, found `}`", 8),
+            ("${a[0}", "expected `]` after the index, found `}`", 6),
+            ("${a.}", "expected an attribute name after `.`, found `}`", 4),
+            ("${a[]}", "expected an index inside `[]`", 5),
+            ("${1 +}", "expected an expression, found `}`", 6),
+            ("${true ? 1}", "expected `:` in the conditional, found `}`", 11),
+            ("${[for x in y]}", "expected `:` after the collection of the `for`, found `]`", 14),
+            ("${{for k, v in m : k}}", "expected `=>` after the key of an object `for`, found `}`", 21),
+            ("%{ if true }x", "`%{ if }` has no matching `%{ endif }`", 1),
+            ("x%{ endif }", "`%{ endif }` without a matching `%{ if }`", 2),
+            ("%{ for x in y }x%{ endif }", "`%{ endif }` without a matching `%{ if }`", 17),
+            ("%{ frobnicate }", "unknown template directive `frobnicate`", 4),
+            ("${1e99999999999}", "number `1e99999999999` is out of range", 3),
+            ("${foo::bar(1)}", "provider functions such as `foo::…` are not available in manifests", 3),
+        ]
+        for (text, message, column) in cases {
+            let error = try #require(ExprTest.parseError(text), "\(text) parsed")
+            #expect(error.message == message, "\(text)")
+            #expect(error.location == ExprTest.at(column), "\(text): \(error.location)")
+        }
     }
 
     @Test func nestingLimit() throws {
-        let ok = String(repeating: "[", count: 60) + String(repeating: "]", count: 60)
+        let ok = String(repeating: "[", count: 40) + String(repeating: "]", count: 40)
         #expect(throws: Never.self) { try ExprTest.parse("${\(ok)}") }
-        let deep = String(repeating: "[", count: 200) + String(repeating: "]", count: 200)
-        let error = try #require(ExprTest.parseError("${\(deep)}"))
-        #expect(error.message == "expression is nested too deeply (more than 64 levels)")
-        #expect(error.location == ExprTest.at(3 + 64))
-        let calls = String(repeating: "lower(", count: 100) + "a" + String(repeating: ")", count: 100)
-        #expect(ExprTest.parseError("${\(calls)}")?.message.hasPrefix("expression is nested too deeply") == true)
+        let deep = String(repeating: "[", count: 500) + String(repeating: "]", count: 500)
+        #expect(ExprTest.parseError("${\(deep)}")?.message == "expression nested too deeply")
+        let strings = String(repeating: "\"${", count: 300) + String(repeating: "}\"", count: 300)
+        #expect(ExprTest.parseError("${\(strings)}")?.message == "expression nested too deeply")
+        let negations = String(repeating: "-", count: 500) + "1"
+        #expect(ExprTest.parseError("${\(negations)}")?.message == "expression nested too deeply")
     }
 
-    @Test func literalTextAfterExpressionIsNotLexed() throws {
-        // The quote after the interpolation is plain text, not an unterminated string.
-        let template = try ExprTest.parse(#"${a}" and 'b"#)
-        #expect(template.parts.last == .literal(#"" and 'b"#))
-    }
-
-    @Test func parseThrowing() throws {
-        #expect(throws: ExpressionError.self) { try TemplateParser.parseThrowing("${", at: ExprTest.origin) }
-        #expect(try TemplateParser.parseThrowing("x", at: ExprTest.origin).parts == [.literal("x")])
+    @Test func standaloneExpressions() throws {
+        let origin = SourceLocation(file: "<console>", line: 1, column: 1)
+        #expect(throws: ExpressionError.self) { try TemplateParser.parseExpression("1 2", at: origin) }
+        #expect(throws: ExpressionError.self) { try TemplateParser.parseExpression("   ", at: origin) }
+        let expression = try TemplateParser.parseExpression("  # comment\n a.b /* c */ + 1 // d", at: origin)
+        #expect(expression.references.map(\.text) == ["a.b"])
     }
 
     @Test func errorDiagnostic() throws {
-        let error = try #require(ExprTest.parseError("${a + b}"))
-        let diagnostic = error.diagnostic
-        #expect(diagnostic.severity == .error)
-        #expect(diagnostic.location == error.location)
-        #expect(diagnostic.message == error.message)
-        #expect(error.description.hasPrefix("units/app.yaml:7:16: error: unexpected character `+`"))
+        let error = try #require(ExprTest.parseError("${a b}"))
+        #expect(error.diagnostic.severity == .error)
+        #expect(error.diagnostic.location == error.location)
+        #expect(error.description.hasPrefix("units/app.yaml:7:16: error: expected `}`"))
     }
 }
