@@ -101,11 +101,7 @@ struct CLITests {
     func planAgainstRecords() async throws {
         let folder = try CommandRunner.scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        _ = try await CommandRunner.run(["init", ".", "--name", "acme"], in: folder)
-        let loader = RepoLoader(fileSystem: LocalFileSystem(), builtinModules: BuiltinModulesLocator.locate(executable: CommandRunner.binary))
-        let repository = try #require(await loader.load(folder.path).repository)
-        let store = LocalDirectoryStateStore(directory: folder.appendingPathComponent(".terrace/state").path)
-        try await store.save(SimulatedApply.record(repository, infrastructure: "dev"))
+        try await Self.initAndRecordApplied(in: folder)
 
         let unchanged = try await CommandRunner.run(["plan", ".", "--state-dir", ".terrace/state"], in: folder)
         #expect(unchanged.status == 0, "\(unchanged.stdout)\(unchanged.stderr)")
@@ -134,11 +130,7 @@ struct CLITests {
     func console() async throws {
         let folder = try CommandRunner.scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        _ = try await CommandRunner.run(["init", ".", "--name", "acme"], in: folder)
-        let loader = RepoLoader(fileSystem: LocalFileSystem(), builtinModules: BuiltinModulesLocator.locate(executable: CommandRunner.binary))
-        let repository = try #require(await loader.load(folder.path).repository)
-        let store = LocalDirectoryStateStore(directory: folder.appendingPathComponent(".terrace/state").path)
-        try await store.save(SimulatedApply.record(repository, infrastructure: "dev"))
+        try await Self.initAndRecordApplied(in: folder)
         let state = ["--state-dir", ".terrace/state"]
 
         let one = try await CommandRunner.run(["console", "dev", ".", "-e", "upper(network.vpc_id)"] + state, in: folder)
@@ -160,6 +152,15 @@ struct CLITests {
         let unknownInfra = try await CommandRunner.run(["console", "deb", "."] + state, in: folder)
         #expect(unknownInfra.status == 64)
         #expect(unknownInfra.stderr.contains("did you mean `dev`?"))
+    }
+
+    /// `terrace init` in `folder`, and its `dev` recorded in `.terrace/state` as a successful apply would.
+    static func initAndRecordApplied(in folder: URL) async throws {
+        _ = try await CommandRunner.run(["init", ".", "--name", "acme"], in: folder)
+        let loader = RepoLoader(fileSystem: LocalFileSystem(), builtinModules: BuiltinModulesLocator.locate(executable: CommandRunner.binary))
+        let repository = try #require(await loader.load(folder.path).repository)
+        let store = LocalDirectoryStateStore(directory: folder.appendingPathComponent(".terrace/state").path)
+        try await store.save(SimulatedApply.record(repository, infrastructure: "dev"))
     }
 
     @Test("the built-in modules are found beside the binary, wherever the repository is")

@@ -358,51 +358,20 @@ struct ExpressionParser {
     private mutating func parseUnary() throws(ExpressionError) -> Expression {
         skipSpace()
         let location = locator.location(at: offset)
-        if peek(0) == "-" {
-            offset += 1
-            depth += 1
-            defer { depth -= 1 }
-            guard depth <= Self.maximumDepth else { throw error("expression nested too deeply") }
-            return .unary(.negate, try parseUnary(), location: location)
-        }
-        if peek(0) == "!" && peek(1) != "=" {
-            offset += 1
-            depth += 1
-            defer { depth -= 1 }
-            guard depth <= Self.maximumDepth else { throw error("expression nested too deeply") }
-            return .unary(.not, try parseUnary(), location: location)
-        }
-        return try parseTraversal(try parsePrimary())
+        let op: Expression.UnaryOperator? =
+            if peek(0) == "-" { .negate } else if peek(0) == "!" && peek(1) != "=" { .not } else { nil }
+        guard let op else { return try parseSteps(on: try parsePrimary()) }
+        offset += 1
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maximumDepth else { throw error("expression nested too deeply") }
+        return .unary(op, try parseUnary(), location: location)
     }
 
-    /// Attribute access, indexing and splats after a primary expression.
-    private mutating func parseTraversal(_ base: Expression) throws(ExpressionError) -> Expression {
-        var expression = base
-        while true {
-            let save = offset
-            skipSpace()
-            if peek(0) == "." && peek(1) == "*" {
-                let location = locator.location(at: offset)
-                offset += 2
-                let each = try parseSplatSteps(attributesOnly: true, item: .splatItem(location))
-                expression = .splat(expression, each: each, location: location)
-            } else if isFullSplat() {
-                let location = locator.location(at: offset)
-                consumeFullSplat()
-                let each = try parseSplatSteps(attributesOnly: false, item: .splatItem(location))
-                expression = .splat(expression, each: each, location: location)
-            } else if let step = try parseStep(on: expression) {
-                expression = step
-            } else {
-                offset = save
-                return expression
-            }
-        }
-    }
-
-    /// The steps that apply to each element of a splat.
-    private mutating func parseSplatSteps(attributesOnly: Bool, item: Expression) throws(ExpressionError) -> Expression {
-        var each = item
+    /// Attribute access, indexing and splats after `base`. A splat takes the steps after it as what applies to each
+    /// element: every step after `[*]`, only the attribute steps after `.*` (`attributesOnly`, for the legacy form).
+    private mutating func parseSteps(on base: Expression, attributesOnly: Bool = false) throws(ExpressionError) -> Expression {
+        var each = base
         while true {
             let save = offset
             skipSpace()
@@ -416,7 +385,7 @@ struct ExpressionParser {
                 let location = locator.location(at: offset)
                 let attributeSplat = peek(0) == "."
                 if attributeSplat { offset += 2 } else { consumeFullSplat() }
-                let inner = try parseSplatSteps(attributesOnly: attributeSplat, item: .splatItem(location))
+                let inner = try parseSteps(on: .splatItem(location), attributesOnly: attributeSplat)
                 each = .splat(each, each: inner, location: location)
             } else if let step = try parseStep(on: each) {
                 each = step

@@ -2,8 +2,12 @@
 struct JSONWriter {
     /// The JSON text so far, UTF-8.
     var bytes: [UInt8] = []
+    /// Whether `<`, `>` and `&` in strings are written as `\u003c`, `\u003e` and `\u0026`, as Terraform's
+    /// `jsonencode` (Go's `encoding/json`) does.
+    let escapeHTML: Bool
 
-    init() {
+    init(escapeHTML: Bool = true) {
+        self.escapeHTML = escapeHTML
         bytes.reserveCapacity(256)
     }
 
@@ -69,8 +73,9 @@ struct JSONWriter {
         }
     }
 
-    /// Appends `text` as a JSON string, escaped as Go's `encoding/json` does with HTML escaping on.
+    /// Appends `text` as a JSON string, escaped as Go's `encoding/json` does (HTML escaping per `escapeHTML`).
     mutating func writeString(_ text: String) {
+        let safe = escapeHTML ? JSONWriter.safeASCII : JSONWriter.safeASCIIWithoutHTML
         bytes.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { buffer in
@@ -80,7 +85,7 @@ struct JSONWriter {
             while index < count {
                 let byte = buffer[index]
                 if byte < 0x80 {
-                    if JSONWriter.safeASCII[Int(byte)] {
+                    if safe[Int(byte)] {
                         index += 1
                         continue
                     }
@@ -120,5 +125,10 @@ struct JSONWriter {
     /// ASCII bytes written as they are: printable, not `"`, `\`, `<`, `>` or `&`.
     private static let safeASCII: [Bool] = (0..<128).map { byte in
         byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0x3C && byte != 0x3E && byte != 0x26
+    }
+
+    /// ASCII bytes written as they are without HTML escaping: printable, not `"` or `\`.
+    private static let safeASCIIWithoutHTML: [Bool] = (0..<128).map { byte in
+        byte >= 0x20 && byte != 0x22 && byte != 0x5C
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 extension TypedValue {
     /// The value as `terraform console` shows it: HCL syntax, one element per line in collections, typed
     /// collections wrapped in `tolist(...)`, `toset(...)` or `tomap(...)`, unknowns as `(known after apply)`.
@@ -22,7 +20,7 @@ extension TypedValue {
                 output += text.hasSuffix("\n") ? text : text + "\n"
                 output += indent + "EOT"
             } else {
-                output += Self.quoted(text)
+                output += HCLText.quoted(text)
             }
         case .list(let items, _), .set(let items, _), .tuple(let items):
             let wrapper: String? =
@@ -51,9 +49,9 @@ extension TypedValue {
                 output += "{}"
             } else {
                 output += "{\n"
-                let width = entries.keys.map { Self.quoted($0).count }.max() ?? 0
+                let width = entries.keys.map { HCLText.quoted($0).count }.max() ?? 0
                 for key in entries.keys.sorted() {
-                    let name = Self.quoted(key)
+                    let name = HCLText.quoted(key)
                     output += inner + name + String(repeating: " ", count: width - name.count) + " = "
                     entries[key]?.writeConsoleText(to: &output, indent: inner)
                     output += "\n"
@@ -62,31 +60,5 @@ extension TypedValue {
             }
             if isMap { output += ")" }
         }
-    }
-
-    /// A string as an HCL quoted string literal.
-    static func quoted(_ text: String) -> String {
-        var output = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "$", "%":
-                output.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16, uppercase: true)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        // `${` and `%{` would start a template in HCL: double the sigil.
-        output = output.replacingOccurrences(of: "${", with: "$${").replacingOccurrences(of: "%{", with: "%%{")
-        return output + "\""
     }
 }

@@ -1,65 +1,35 @@
 extension Value {
-    /// Canonical compact JSON: keys sorted, numbers as Terraform prints them, `unknown` as `null`, no HTML
-    /// escaping. Equal values always give equal text, which makes it fit for digests and `terraform.tfvars.json`.
+    /// Canonical compact JSON: keys sorted, numbers as Terraform prints them, `unknown` and infinities as `null`,
+    /// strings escaped as Go does but without HTML escaping. Equal values always give equal text, which makes it fit
+    /// for digests and `terraform.tfvars.json`.
     public var canonicalJSON: String {
-        var output = ""
-        writeJSON(to: &output)
-        return output
+        var writer = JSONWriter(escapeHTML: false)
+        writeJSON(into: &writer)
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
-    private func writeJSON(to output: inout String) {
+    private func writeJSON(into writer: inout JSONWriter) {
         switch self {
-        case .null, .unknown: output += "null"
-        case .bool(let flag): output += flag ? "true" : "false"
-        case .number(let number): output += number.isInfinite ? "null" : number.description
-        case .string(let text): Value.writeJSONString(text, escapeHTML: false, to: &output)
+        case .null, .unknown: writer.bytes += "null".utf8
+        case .bool(let flag): writer.bytes += (flag ? "true" : "false").utf8
+        case .number(let number): writer.bytes += (number.isInfinite ? "null" : number.description).utf8
+        case .string(let text): writer.writeString(text)
         case .list(let items):
-            output += "["
+            writer.bytes.append(UInt8(ascii: "["))
             for (offset, item) in items.enumerated() {
-                if offset > 0 { output += "," }
-                item.writeJSON(to: &output)
+                if offset > 0 { writer.bytes.append(UInt8(ascii: ",")) }
+                item.writeJSON(into: &writer)
             }
-            output += "]"
+            writer.bytes.append(UInt8(ascii: "]"))
         case .map(let entries):
-            output += "{"
+            writer.bytes.append(UInt8(ascii: "{"))
             for (offset, key) in entries.keys.sorted().enumerated() {
-                if offset > 0 { output += "," }
-                Value.writeJSONString(key, escapeHTML: false, to: &output)
-                output += ":"
-                (entries[key] ?? .null).writeJSON(to: &output)
+                if offset > 0 { writer.bytes.append(UInt8(ascii: ",")) }
+                writer.writeString(key)
+                writer.bytes.append(UInt8(ascii: ":"))
+                (entries[key] ?? .null).writeJSON(into: &writer)
             }
-            output += "}"
+            writer.bytes.append(UInt8(ascii: "}"))
         }
-    }
-
-    /// Appends `text` as a JSON string literal, escaping as Go's encoding/json does (`<`, `>` and `&` only with
-    /// `escapeHTML`).
-    static func writeJSONString(_ text: String, escapeHTML: Bool, to output: inout String) {
-        var scalars = String.UnicodeScalarView()
-        scalars.append("\"")
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": scalars.append(contentsOf: "\\\"".unicodeScalars)
-            case "\\": scalars.append(contentsOf: "\\\\".unicodeScalars)
-            case "\n": scalars.append(contentsOf: "\\n".unicodeScalars)
-            case "\r": scalars.append(contentsOf: "\\r".unicodeScalars)
-            case "\t": scalars.append(contentsOf: "\\t".unicodeScalars)
-            case "<" where escapeHTML, ">" where escapeHTML, "&" where escapeHTML, "\u{2028}", "\u{2029}":
-                scalars.append(contentsOf: unicodeEscape(scalar.value).unicodeScalars)
-            default:
-                if scalar.value < 0x20 {
-                    scalars.append(contentsOf: unicodeEscape(scalar.value).unicodeScalars)
-                } else {
-                    scalars.append(scalar)
-                }
-            }
-        }
-        scalars.append("\"")
-        output += String(scalars)
-    }
-
-    private static func unicodeEscape(_ value: UInt32) -> String {
-        let hex = String(value, radix: 16)
-        return "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
     }
 }

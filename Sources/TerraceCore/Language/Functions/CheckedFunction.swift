@@ -1,30 +1,6 @@
-/// A parameter as Terraform's function system (cty) declares it, with the two flags `FunctionParameter` leaves to
-/// the function: whether an unknown argument reaches the body, and whether an argument of unknown type does.
-struct CheckedParameter: Sendable {
-    /// The parameter's name, as Terraform's documentation gives it.
-    var name: String
-    /// The type the argument is converted to; `dynamic` takes the argument as it is.
-    var type: ValueType
-    /// Whether a null argument is passed to the body instead of failing.
-    var allowNull: Bool
-    /// Whether an argument that is itself unknown reaches the body; when not, the result is an unknown of the type
-    /// the type check computed. (Like cty, this looks at the argument only, not at the elements inside it.)
-    var allowUnknown: Bool
-    /// Whether an argument whose type is `dynamic` (an unknown of unknown type, or an untyped null) reaches the type
-    /// check; when not, the result is an unknown of unknown type.
-    var allowDynamicType: Bool
-
-    init(
-        _ name: String, _ type: ValueType, allowNull: Bool = false, allowUnknown: Bool = false,
-        allowDynamicType: Bool = false
-    ) {
-        self.name = name
-        self.type = type
-        self.allowNull = allowNull
-        self.allowUnknown = allowUnknown
-        self.allowDynamicType = allowDynamicType
-    }
-}
+/// A parameter of a checked function: `FunctionParameter`, whose `allowUnknown` and `allowDynamicType` the wrapper
+/// applies itself, the way cty does (an argument that is itself unknown, not one holding an unknown, stops the body).
+typealias CheckedParameter = FunctionParameter
 
 /// Builds `FunctionDefinition`s the way cty runs a function: a type check computes the result type from the
 /// (converted) arguments and may reject them, then unknown arguments short-circuit to an unknown of that type, and
@@ -44,8 +20,10 @@ enum CheckedFunction {
         returns returnType: ValueType? = nil, type typeCheck: @escaping TypeCheck, body: @escaping Body
     ) -> FunctionDefinition {
         func plain(_ parameter: CheckedParameter) -> FunctionParameter {
-            FunctionParameter(
-                parameter.name, parameter.type, allowNull: parameter.allowNull, allowUnknown: true, allowDynamicType: true)
+            var handedOver = parameter
+            handedOver.allowUnknown = true
+            handedOver.allowDynamicType = true
+            return handedOver
         }
         return FunctionDefinition(
             name, parameters.map(plain), variadic: variadic.map(plain), returns: returnType

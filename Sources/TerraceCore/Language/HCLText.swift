@@ -1,8 +1,8 @@
 /// Helpers for writing HCL text (Terraform's configuration language) safely.
-enum HCLText {
+public enum HCLText {
     /// `text` as an HCL quoted string: quotes, backslashes and control characters escaped, and
     /// `${` / `%{` written `$${` / `%%{` so that no template interpolation can sneak in.
-    static func quoted(_ text: String) -> String {
+    public static func quoted(_ text: String) -> String {
         var output = String.UnicodeScalarView()
         output.append("\"")
         var previous: Unicode.Scalar?
