@@ -35,7 +35,7 @@ public struct ApplyEngine: Sendable {
             let withState = await statefulUnits(infrastructure.name, record: record)
             let removed = withState.filter { infrastructure.unit(named: $0) == nil }
             var results = await destroyUnits(
-                removed, dependencies: record.units.mapValues(\.dependsOn), infrastructure: infrastructure,
+                removed, dependencies: Self.destroyDependencies(record, units: withState), infrastructure: infrastructure,
                 repository: repository, keeper: keeper, options: options, events: events)
             guard results.allSatisfy({ $0.outcome == .destroyed }) else {
                 // Applying on top of a half-removed graph could recreate what failed to go: stop here.
@@ -58,13 +58,25 @@ public struct ApplyEngine: Sendable {
             let names = await statefulUnits(infrastructure.name, record: record)
             events(.started(infrastructure: infrastructure.name, operation: "destroy", units: names))
             let results = await destroyUnits(
-                names, dependencies: record.units.mapValues(\.dependsOn), infrastructure: infrastructure,
+                names, dependencies: Self.destroyDependencies(record, units: names), infrastructure: infrastructure,
                 repository: repository, keeper: keeper, options: options, events: events)
             if results.allSatisfy({ $0.outcome == .destroyed }) {
                 try? await store.remove(infrastructure: infrastructure.name)
             }
             return results
         }
+    }
+
+    /// What each of `units` depended on, for destroying in reverse order: its recorded dependencies, and `backend`
+    /// for every other unit. Every unit's Terraform state is encrypted with the KMS key `backend` manages,
+    /// so `backend` goes last even where applying never waited for it (`network`, `domain`).
+    static func destroyDependencies(_ record: InfrastructureRecord, units: [String]) -> [String: [String]] {
+        var dependencies = record.units.mapValues(\.dependsOn)
+        guard units.contains("backend") else { return dependencies }
+        for unit in units where unit != "backend" && !(dependencies[unit]?.contains("backend") ?? false) {
+            dependencies[unit, default: []].append("backend")
+        }
+        return dependencies
     }
 
     /// The recorded units plus those with Terraform state but no record (left by a failed first apply), sorted.

@@ -222,9 +222,6 @@ extension ManifestDecoder {
             if present.contains(.backend) {
                 set("kms_key_arn", implied("${backend.kms_key_arn}", at: sectionLocation), key: sectionLocation)
             }
-            if present.contains(.domain) {
-                unit.dependsOn.append(Located("domain", at: sectionLocation))
-            }
         }
 
         if let item = settings["module"], let source = decodeModuleSource(item.value, "\(what).module") {
@@ -240,9 +237,8 @@ extension ManifestDecoder {
                 unit.inputKeyLocations[input.key] = input.keyLocation
             }
         }
-        if section != .backend, present.contains(.backend), !unit.dependsOn.contains(where: { $0.value == "backend" }) {
-            unit.dependsOn.append(Located("backend", at: sectionLocation))
-        }
+        // No implied edges between built-in sections: `kubernetes` and `addons` wait for `backend` through their
+        // `kms_key_arn` input, and `network` and `domain` need nothing from it, so they start at once.
         return unit
     }
 
@@ -335,6 +331,8 @@ extension ManifestDecoder {
                     unit.inputKeyLocations[input.key] = input.keyLocation
                 }
             }
+            // A custom unit's state may hold secrets, so it is first written once `backend` has put the bucket under
+            // the infrastructure's KMS key and TLS-only policy.
             if present.contains(.backend), !unit.dependsOn.contains(where: { $0.value == "backend" }) {
                 unit.dependsOn.append(Located("backend", at: nameLocation))
             }

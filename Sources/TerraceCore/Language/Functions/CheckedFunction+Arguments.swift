@@ -46,4 +46,15 @@ extension CheckedFunction {
     static func message(_ error: any Error) -> String {
         (error as? ConversionError)?.message ?? String(describing: error)
     }
+
+    /// Argument `index` converted to `type`, or the conversion's message as that argument's error.
+    static func converted(_ argument: TypedValue, to type: ValueType, argument index: Int) throws(FunctionError)
+        -> TypedValue
+    {
+        do throws(ConversionError) {
+            return try TypeConversion.convert(argument, to: type)
+        } catch {
+            throw FunctionError(argument: index, error.message)
+        }
+    }
 }

@@ -158,12 +158,7 @@ extension FunctionLibrary {
             case .list(let element):
                 var items: [TypedValue] = []
                 for (index, argument) in arguments.enumerated() {
-                    let converted: TypedValue
-                    do {
-                        converted = try TypeConversion.convert(argument, to: resultType)
-                    } catch {
-                        throw FunctionError(argument: index, CheckedFunction.message(error))
-                    }
+                    let converted = try CheckedFunction.converted(argument, to: resultType, argument: index)
                     items += converted.sequenceElements ?? []
                 }
                 return .list(items, element)

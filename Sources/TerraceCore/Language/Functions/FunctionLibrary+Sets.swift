@@ -53,12 +53,7 @@ extension FunctionLibrary {
             let element = resultType.elementType ?? .dynamic
             var result: [TypedValue]?
             for (index, argument) in arguments.enumerated() {
-                let converted: TypedValue
-                do {
-                    converted = try TypeConversion.convert(argument, to: resultType)
-                } catch {
-                    throw FunctionError(argument: index, CheckedFunction.message(error))
-                }
+                let converted = try CheckedFunction.converted(argument, to: resultType, argument: index)
                 if !allowUnknowns, !converted.isWhollyKnown { return .unknown(resultType) }
                 let items = converted.sequenceElements ?? []
                 result = result.map { combine($0, items) } ?? items
