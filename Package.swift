@@ -27,6 +27,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
         // The core: model, loading, validation, expressions, graph, planning. No process or network I/O;
@@ -83,6 +87,21 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Driver: Kubernetes (kubeconfig and credentials, discovery, server-side apply, waiting on conditions).
+        .target(
+            name: "TerraceKubernetes",
+            dependencies: [
+                "TerraceCore", "TerraceAWS",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // Driver: SQLite (the service's embedded status database).
         .target(
             name: "TerraceSQLite",
@@ -133,6 +152,22 @@ let package = Package(
             dependencies: ["TerraceCore", "TerraceTestSupport", .product(name: "BigInt", package: "BigInt")],
             exclude: ["Language/Fixtures"], swiftSettings: strict),
         .testTarget(name: "TerraceAWSTests", dependencies: ["TerraceAWS", "TerraceTestSupport"], swiftSettings: strict),
+        // The Kubernetes driver against the Kubernetes API test server (Tests/KubernetesTestServer, Go, with the real
+        // server-side apply merge library), which real kubectl also drives.
+        .testTarget(
+            name: "TerraceKubernetesTests",
+            dependencies: [
+                "TerraceKubernetes", "TerraceTestSupport",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "TerraceTerraformTests", dependencies: ["TerraceTerraform", "TerraceTestSupport"], swiftSettings: strict),
         // End-to-end: the real terrace binary and Terraform against a local AWS API (moto) on loopback.
         .testTarget(

