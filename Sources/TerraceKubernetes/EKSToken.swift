@@ -1,5 +1,6 @@
 import Foundation
 import TerraceAWS
+import TerraceCore
 
 /// An EKS bearer token: `k8s-aws-v1.` + base64url (no padding) of a SigV4-presigned STS `GetCallerIdentity` URL
 /// whose signed `x-k8s-aws-id` header names the cluster, as `aws eks get-token` makes it.

@@ -1,5 +1,6 @@
 import Foundation
 import TerraceAWS
+import TerraceCore
 
 /// Hands out EKS tokens for one cluster, signing a new one shortly before the current one expires.
 ///

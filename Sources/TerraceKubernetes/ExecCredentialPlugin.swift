@@ -1,5 +1,6 @@
 import Foundation
 import Subprocess
+import TerraceCore
 
 #if canImport(System)
     import System

@@ -1,4 +1,5 @@
 import Foundation
+import TerraceCore
 
 /// Reads the `ExecCredential` a credential plugin prints: its `status` becomes a ``KubernetesCredential``.
 ///

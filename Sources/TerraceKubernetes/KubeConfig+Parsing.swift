@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+import TerraceCore
 
 extension KubeConfig {
     /// Parses a kubeconfig's YAML text.

@@ -1,4 +1,5 @@
 import Foundation
+import TerraceCore
 
 /// A kubeconfig file: the clusters, users and contexts it names, and its current context.
 ///

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import TerraceCore
 
 /// An answer from the API server.
 struct KubernetesResponse: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import TerraceCore
 
 /// Where a client's credentials come from: a fixed token or client certificate, a token file, an `exec` plugin,
 /// or an EKS token signed with AWS credentials.

@@ -4,6 +4,7 @@ import TerraceTestSupport
 import Testing
 
 @testable import TerraceKubernetes
+import TerraceCore
 
 @Suite struct EKSTokenTests {
     /// botocore's presigned URL and token, made the way `aws eks get-token` makes them (awscli's own

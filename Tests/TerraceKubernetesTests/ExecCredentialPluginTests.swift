@@ -3,6 +3,7 @@ import TerraceTestSupport
 import Testing
 
 @testable import TerraceKubernetes
+import TerraceCore
 
 @Suite struct ExecCredentialPluginTests {
     /// A folder with an executable shell script `plugin` whose body is `body`; it counts its runs in `runs`.

@@ -3,6 +3,7 @@ import TerraceTestSupport
 import Testing
 
 @testable import TerraceKubernetes
+import TerraceCore
 
 @Suite struct KubeConfigTests {
     static let caPEM = "-----BEGIN CERTIFICATE-----\nTUlJ\n-----END CERTIFICATE-----\n"

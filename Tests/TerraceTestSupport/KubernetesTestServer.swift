@@ -133,7 +133,7 @@ public final class KubernetesTestServer: @unchecked Sendable {
     @discardableResult
     public func writeKubeconfig(to path: String? = nil) throws -> String {
         let target = path ?? directory.appendingPathComponent("kubeconfig").path
-        FileManager.default.createFile(atPath: target, contents: Data(kubeconfig().utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: target, contents: Data(kubeconfig().utf8), attributes: [.posixPermissions: 0o600])
         guard FileManager.default.fileExists(atPath: target) else { throw HarnessError("cannot write a kubeconfig at \(target)") }
         return target
     }

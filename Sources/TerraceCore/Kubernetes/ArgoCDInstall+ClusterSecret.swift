@@ -88,7 +88,7 @@ extension ArgoCDInstall {
     }
 
     /// The GitOps-bridge cluster Secret in ``namespace``: see ``clusterSecret(_:namespace:)``.
-    public func clusterSecret(_ facts: ClusterFacts) throws(KubernetesManifestError) -> Value {
+    public func clusterSecret(_ facts: ClusterFacts) throws(KubernetesError) -> Value {
         try Self.clusterSecret(facts, namespace: namespace)
     }
 
@@ -96,9 +96,9 @@ extension ArgoCDInstall {
     /// `server: https://kubernetes.default.svc`), labelled as a cluster and per enabled addon, annotated with the
     /// facts under the keys of ``ClusterSecretKey``. Its values are in `data` (base64), so applying it again changes
     /// nothing.
-    /// - Throws: ``KubernetesManifestError`` (`invalidName`) when an addon name cannot be part of a label or
+    /// - Throws: ``KubernetesError`` (`invalidName`) when an addon name cannot be part of a label or
     ///   annotation key.
-    public static func clusterSecret(_ facts: ClusterFacts, namespace: String) throws(KubernetesManifestError) -> Value {
+    public static func clusterSecret(_ facts: ClusterFacts, namespace: String) throws(KubernetesError) -> Value {
         try checkDNSLabel(namespace, what: "the Argo CD namespace")
         var labels: [String: Value] = [secretTypeLabel: "cluster", "app.kubernetes.io/managed-by": "terrace"]
         for addon in facts.enabledAddons {
@@ -132,7 +132,7 @@ extension ArgoCDInstall {
 
     /// Refuses a label or annotation key name (the part after the prefix) Kubernetes would refuse: at most 63
     /// letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit.
-    static func checkKeyName(_ name: String, addon: String) throws(KubernetesManifestError) {
+    static func checkKeyName(_ name: String, addon: String) throws(KubernetesError) {
         func alphanumeric(_ byte: UInt8) -> Bool {
             (97...122).contains(byte) || (65...90).contains(byte) || (48...57).contains(byte)
         }
@@ -141,7 +141,7 @@ extension ArgoCDInstall {
             !bytes.isEmpty && bytes.count <= 63 && bytes.allSatisfy { alphanumeric($0) || $0 == 45 || $0 == 95 || $0 == 46 }
             && bytes.first.map(alphanumeric) == true && bytes.last.map(alphanumeric) == true
         guard valid else {
-            throw KubernetesManifestError(
+            throw KubernetesError(
                 .invalidName, "the addon name `\(addon)` cannot be used in the Argo CD cluster Secret's key `\(name)`",
                 hint: "addon names must be letters, digits, `-`, `_` or `.`, start and end with a letter or digit, and "
                     + "be short enough for a 63-character key")

@@ -24,7 +24,7 @@ extension ArgoCDInstall {
     ]
 
     /// Parses multi-document YAML into objects (empty documents skipped).
-    static func parseDocuments(_ text: String) throws(KubernetesManifestError) -> [Value] {
+    static func parseDocuments(_ text: String) throws(KubernetesError) -> [Value] {
         var objects: [Value] = []
         do {
             var sequence = try Yams.compose_all(yaml: text, .basic)
@@ -35,15 +35,15 @@ extension ArgoCDInstall {
                 case .null: continue
                 case .map: objects.append(value)
                 default:
-                    throw KubernetesManifestError(
+                    throw KubernetesError(
                         .invalidManifest, "document \(index) of the manifest is \(value.typeName), not a Kubernetes object")
                 }
             }
             if let error = sequence.error { throw error }
-        } catch let error as KubernetesManifestError {
+        } catch let error as KubernetesError {
             throw error
         } catch {
-            throw KubernetesManifestError(
+            throw KubernetesError(
                 .invalidManifest, "the manifest is not valid YAML: \(error)",
                 hint: "check the file, or fetch it again from the upstream release")
         }
@@ -51,7 +51,7 @@ extension ArgoCDInstall {
     }
 
     /// A YAML node as a value: quoted and block scalars are strings; plain ones follow the YAML 1.2 core schema.
-    private static func value(of node: Node, document: Int) throws(KubernetesManifestError) -> Value {
+    private static func value(of node: Node, document: Int) throws(KubernetesError) -> Value {
         switch node {
         case .scalar(let scalar):
             return scalar.style == .plain ? YAMLScalar.resolvePlain(scalar.string) : .string(scalar.string)
@@ -65,18 +65,18 @@ extension ArgoCDInstall {
             entries.reserveCapacity(mapping.count)
             for (key, item) in mapping {
                 guard case .scalar(let keyScalar) = key else {
-                    throw KubernetesManifestError(.invalidManifest, "document \(document) of the manifest has a key that is not a string")
+                    throw KubernetesError(.invalidManifest, "document \(document) of the manifest has a key that is not a string")
                 }
                 entries[keyScalar.string] = try value(of: item, document: document)
             }
             return .map(entries)
         default:
-            throw KubernetesManifestError(.invalidManifest, "document \(document) of the manifest uses a YAML alias, which Terrace does not follow")
+            throw KubernetesError(.invalidManifest, "document \(document) of the manifest uses a YAML alias, which Terrace does not follow")
         }
     }
 
     /// Namespaces the objects, fixes ClusterRoleBinding subjects, adds the health check and orders the result.
-    static func transform(_ objects: [Value], namespace: String) throws(KubernetesManifestError) -> (crds: [Value], resources: [Value]) {
+    static func transform(_ objects: [Value], namespace: String) throws(KubernetesError) -> (crds: [Value], resources: [Value]) {
         // Custom kinds the manifest itself declares cluster-scoped.
         var clusterScoped = clusterScopedKinds
         for object in objects where object["kind"] == "CustomResourceDefinition" {
@@ -92,10 +92,10 @@ extension ArgoCDInstall {
             guard case .string(let apiVersion)? = object["apiVersion"], !apiVersion.isEmpty,
                 case .string(let kind)? = object["kind"], !kind.isEmpty
             else {
-                throw KubernetesManifestError(.invalidManifest, "object \(offset + 1) of the manifest has no apiVersion or kind")
+                throw KubernetesError(.invalidManifest, "object \(offset + 1) of the manifest has no apiVersion or kind")
             }
             guard let name = metadataString(object, "name"), !name.isEmpty else {
-                throw KubernetesManifestError(.invalidManifest, "object \(offset + 1) of the manifest (\(apiVersion) \(kind)) has no metadata.name")
+                throw KubernetesError(.invalidManifest, "object \(offset + 1) of the manifest (\(apiVersion) \(kind)) has no metadata.name")
             }
             // The Namespace is Terrace's own (phase 1).
             if kind == "Namespace" && name == namespace { continue }
@@ -103,7 +103,7 @@ extension ArgoCDInstall {
             var result = object.settingMetadata("namespace", to: namespaced ? .string(namespace) : nil)
             let identity = "\(apiVersion) \(kind) " + (namespaced ? "\(namespace)/\(name)" : name)
             guard seen.insert(identity).inserted else {
-                throw KubernetesManifestError(.invalidManifest, "the manifest holds the object twice", object: identity)
+                throw KubernetesError(.invalidManifest, "the manifest holds the object twice", object: identity)
             }
             if kind == "ClusterRoleBinding" { result = clusterRoleBindingFixed(result, namespace: namespace) }
             if kind == "ConfigMap" && apiVersion == "v1" && name == "argocd-cm" {
@@ -113,7 +113,7 @@ extension ArgoCDInstall {
             if kind == "CustomResourceDefinition" { crds.append(result) } else { resources.append(result) }
         }
         guard foundConfigMap else {
-            throw KubernetesManifestError(
+            throw KubernetesError(
                 .missingObject, "the manifest has no `argocd-cm` ConfigMap, so it is not an Argo CD install manifest",
                 hint: "point `addons.argocd.manifest` at Argo CD's manifests/install.yaml")
         }

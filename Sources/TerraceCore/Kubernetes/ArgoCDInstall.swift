@@ -97,17 +97,17 @@ public struct ArgoCDInstall: Hashable, Sendable {
     ///     accepted).
     ///   - namespace: where Argo CD goes.
     ///   - source: where the manifest came from (a URL or path), for messages.
-    /// - Throws: ``KubernetesManifestError``: `checksumMismatch` (before anything is parsed), `invalidChecksum`,
+    /// - Throws: ``KubernetesError``: `checksumMismatch` (before anything is parsed), `invalidChecksum`,
     ///   `invalidManifest`, `invalidName`, or `missingObject` when there is no `argocd-cm` ConfigMap.
     public init(
         manifest: [UInt8], version: String, sha256 expected: String, namespace: String = ArgoCDInstall.defaultNamespace,
         source: String? = nil
-    ) throws(KubernetesManifestError) {
+    ) throws(KubernetesError) {
         let expectedDigest = try Self.normalizedDigest(expected)
         let actual = Self.hexSHA256(manifest)
         guard actual == expectedDigest else {
             let what = "the Argo CD \(version) install manifest" + (source.map { " from \($0)" } ?? "")
-            throw KubernetesManifestError(
+            throw KubernetesError(
                 .checksumMismatch,
                 "\(what) has SHA-256 \(actual), but \(expectedDigest) is expected; nothing was applied",
                 hint: "if the file changed on purpose (another version or a patched manifest), check it and set "
@@ -116,7 +116,7 @@ public struct ArgoCDInstall: Hashable, Sendable {
         }
         try Self.checkDNSLabel(namespace, what: "the Argo CD namespace")
         guard !version.isEmpty else {
-            throw KubernetesManifestError(.invalidManifest, "the Argo CD version is empty", hint: "pin a version such as \(Self.defaultVersion)")
+            throw KubernetesError(.invalidManifest, "the Argo CD version is empty", hint: "pin a version such as \(Self.defaultVersion)")
         }
         let parsed = try Self.parseDocuments(String(decoding: manifest, as: UTF8.self))
         let transformed = try Self.transform(parsed, namespace: namespace)
@@ -139,7 +139,7 @@ public struct ArgoCDInstall: Hashable, Sendable {
     public init(
         manifest: String, version: String, sha256 expected: String, namespace: String = ArgoCDInstall.defaultNamespace,
         source: String? = nil
-    ) throws(KubernetesManifestError) {
+    ) throws(KubernetesError) {
         try self.init(manifest: Array(manifest.utf8), version: version, sha256: expected, namespace: namespace, source: source)
     }
 
@@ -156,13 +156,13 @@ public struct ArgoCDInstall: Hashable, Sendable {
     }
 
     /// `expected` as 64 lowercase hex digits.
-    static func normalizedDigest(_ expected: String) throws(KubernetesManifestError) -> String {
+    static func normalizedDigest(_ expected: String) throws(KubernetesError) -> String {
         var text = Substring(expected.lowercased())
         while let first = text.first, first == " " || first == "\n" || first == "\t" { text = text.dropFirst() }
         while let last = text.last, last == " " || last == "\n" || last == "\t" { text = text.dropLast() }
         if text.hasPrefix("sha256:") { text = text.dropFirst("sha256:".count) }
         guard text.utf8.count == 64, text.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
-            throw KubernetesManifestError(
+            throw KubernetesError(
                 .invalidChecksum, "the expected SHA-256 of the Argo CD manifest is not 64 hex digits",
                 hint: "give the file's digest as `sha256sum` prints it")
         }
@@ -186,11 +186,11 @@ public struct ArgoCDInstall: Hashable, Sendable {
     }
 
     /// Refuses a name that is not an RFC 1123 label (what Kubernetes requires of a namespace).
-    static func checkDNSLabel(_ name: String, what: String) throws(KubernetesManifestError) {
+    static func checkDNSLabel(_ name: String, what: String) throws(KubernetesError) {
         let bytes = Array(name.utf8)
         let allowed = bytes.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 45 }
         guard !bytes.isEmpty, bytes.count <= 63, allowed, bytes.first != 45, bytes.last != 45 else {
-            throw KubernetesManifestError(
+            throw KubernetesError(
                 .invalidName, "\(what) `\(name)` is not a valid Kubernetes name",
                 hint: "use at most 63 lowercase letters, digits and `-`, starting and ending with a letter or digit")
         }

@@ -175,7 +175,7 @@ struct ArgoCDInstallTests {
         bytes[index] = UInt8(ascii: "w")
         let tampered = ArgoCDInstall.hexSHA256(bytes)
         #expect(tampered != actual)
-        let error = try #require(throws: KubernetesManifestError.self) {
+        let error = try #require(throws: KubernetesError.self) {
             try ArgoCDInstall(manifest: bytes, version: "v3.5.1", sha256: ArgoCDInstall.defaultSHA256, source: "install.yaml")
         }
         #expect(error.code == .checksumMismatch)
@@ -186,12 +186,12 @@ struct ArgoCDInstallTests {
         // A byte that breaks the YAML: still a checksum error, so nothing was parsed first.
         var broken = try Self.manifest()
         broken[0] = UInt8(ascii: "[")
-        let brokenError = try #require(throws: KubernetesManifestError.self) {
+        let brokenError = try #require(throws: KubernetesError.self) {
             try ArgoCDInstall(manifest: broken, version: "v3.5.1", sha256: ArgoCDInstall.defaultSHA256)
         }
         #expect(brokenError.code == .checksumMismatch)
         // Proof that the broken file would fail to parse.
-        #expect(throws: KubernetesManifestError.self) {
+        #expect(throws: KubernetesError.self) {
             try ArgoCDInstall(manifest: broken, version: "v3.5.1", sha256: ArgoCDInstall.hexSHA256(broken))
         }
     }
@@ -201,7 +201,7 @@ struct ArgoCDInstallTests {
         let upper = "  sha256:" + ArgoCDInstall.defaultSHA256.uppercased() + "\n"
         let install = try ArgoCDInstall(manifest: Self.manifest(), version: "v3.5.1", sha256: upper)
         #expect(install.sha256 == ArgoCDInstall.defaultSHA256)
-        let error = try #require(throws: KubernetesManifestError.self) {
+        let error = try #require(throws: KubernetesError.self) {
             try ArgoCDInstall(manifest: Self.manifest(), version: "v3.5.1", sha256: "abc")
         }
         #expect(error.code == .invalidChecksum)
@@ -209,18 +209,18 @@ struct ArgoCDInstallTests {
 
     @Test("a bad namespace, a manifest without argocd-cm, and non-object documents are refused")
     func badInput() throws {
-        let namespaceError = try #require(throws: KubernetesManifestError.self) {
+        let namespaceError = try #require(throws: KubernetesError.self) {
             try ArgoCDInstall(
                 manifest: Self.manifest(), version: "v3.5.1", sha256: ArgoCDInstall.defaultSHA256, namespace: "Argo_CD")
         }
         #expect(namespaceError.code == .invalidName)
         let noConfigMap = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n"
-        let missing = try #require(throws: KubernetesManifestError.self) {
+        let missing = try #require(throws: KubernetesError.self) {
             try ArgoCDInstall(manifest: noConfigMap, version: "v1", sha256: ArgoCDInstall.hexSHA256(Array(noConfigMap.utf8)))
         }
         #expect(missing.code == .missingObject)
         let scalar = "--- just text\n"
-        let notObject = try #require(throws: KubernetesManifestError.self) {
+        let notObject = try #require(throws: KubernetesError.self) {
             try ArgoCDInstall(manifest: scalar, version: "v1", sha256: ArgoCDInstall.hexSHA256(Array(scalar.utf8)))
         }
         #expect(notObject.code == .invalidManifest)
@@ -327,7 +327,7 @@ struct ArgoCDInstallTests {
         #expect(bare.at("metadata", "annotations") == ["terrace.dev/cluster-name": "talos"])
         #expect(bare.at("metadata", "labels") == ["argocd.argoproj.io/secret-type": "cluster", "app.kubernetes.io/managed-by": "terrace"])
         // An addon name that cannot be part of a label key.
-        let error = try #require(throws: KubernetesManifestError.self) {
+        let error = try #require(throws: KubernetesError.self) {
             try install.clusterSecret(ArgoCDInstall.ClusterFacts(clusterName: "c", enabledAddons: ["bad/name"]))
         }
         #expect(error.code == .invalidName)

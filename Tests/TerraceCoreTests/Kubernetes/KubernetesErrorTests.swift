@@ -1,6 +1,6 @@
 import Testing
 
-@testable import TerraceKubernetes
+@testable import TerraceCore
 
 @Suite struct KubernetesErrorTests {
     @Test func descriptionNamesTheObjectAndSaysWhatNext() {

@@ -1,5 +1,6 @@
-/// A failure of the Kubernetes driver: a code for programs (hidden from people), a message safe to show (never a
-/// token, key or credential), the object it concerns, and what to do next.
+/// A Kubernetes problem: of the driver talking to a cluster, or of a manifest Terrace cannot use. A code for programs
+/// (hidden from people), a message safe to show (never a token, key, credential or a manifest's content), the object
+/// it concerns, and what to do next.
 public struct KubernetesError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What kind of failure it is.
     public enum Code: String, Hashable, Sendable {
@@ -21,6 +22,16 @@ public struct KubernetesError: Error, Hashable, Sendable, CustomStringConvertibl
         case configuration
         /// Credentials could not be obtained (an `exec` plugin failed, an EKS token could not be signed).
         case credentials
+        /// A manifest's SHA-256 is not the expected one.
+        case checksumMismatch
+        /// An expected SHA-256 is not 64 hex digits.
+        case invalidChecksum
+        /// A manifest is not YAML, or a document is not a Kubernetes object.
+        case invalidManifest
+        /// A name, namespace, label or annotation key that Kubernetes would refuse.
+        case invalidName
+        /// An object a manifest must hold is missing (`argocd-cm`).
+        case missingObject
     }
 
     /// The kind of failure.
