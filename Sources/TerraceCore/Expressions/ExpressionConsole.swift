@@ -42,7 +42,9 @@ public struct ExpressionConsole: Sendable {
             return .error(error)
         }
         let readsSensitive = expression.references.contains { reference in
-            reference.path.count >= 2 && sensitive[reference.path[0]]?.contains(reference.path[1]) == true
+            guard let hidden = sensitive[reference.path[0]], !hidden.isEmpty else { return false }
+            // A unit named alone is the object of all its outputs, sensitive ones included.
+            return reference.path.count == 1 || hidden.contains(reference.path[1])
         }
         let renderer = renderer
         let known = Set(renderer.infrastructure.units.map(\.name))

@@ -41,13 +41,34 @@ public struct InputRenderer: Sendable {
         }
     }
 
+    /// `infra`, `project` or a unit named alone: an object of everything under it (a unit's outputs, or unknown
+    /// while it has not been applied), as Terraform's `module.NAME` is.
+    private func whole(_ root: String, at reference: Reference) throws(ExpressionError) -> Value {
+        switch root {
+        case "infra":
+            return .map([
+                "name": .string(infrastructure.name), "region": .string(infrastructure.cloud.region),
+                "vars": .map(infrastructure.vars),
+            ])
+        case "project":
+            return .map(["name": .string(project.name), "vars": .map(project.vars)])
+        default:
+            guard infrastructure.unit(named: root) != nil || outputs[root] != nil else {
+                throw ExpressionError(at: reference.location, "unknown reference `\(root)`")
+            }
+            guard let unitOutputs = outputs[root] else { return .unknown }
+            return .map(unitOutputs)
+        }
+    }
+
     /// The value a reference's dotted path names (index suffixes are applied by the evaluator).
     public func resolve(_ reference: Reference) throws(ExpressionError) -> Value {
         let path = reference.path
         func missing(_ what: String) -> ExpressionError {
             ExpressionError(at: reference.location, "unknown reference `\(reference.text)`: \(what)")
         }
-        guard let root = path.first, path.count >= 2 else { throw missing("incomplete reference") }
+        guard let root = path.first else { throw missing("incomplete reference") }
+        if path.count == 1 { return try whole(root, at: reference) }
         var value: Value
         var rest: ArraySlice<String>
         switch root {
@@ -57,8 +78,11 @@ public struct InputRenderer: Sendable {
             switch path[1] {
             case "name": value = .string(name); rest = path[2...]
             case "region" where root == "infra": value = .string(infrastructure.cloud.region); rest = path[2...]
+            case "vars" where path.count == 2:
+                value = .map(vars)
+                rest = []
             case "vars":
-                guard path.count >= 3, let variable = vars[path[2]] else { throw missing("no such variable") }
+                guard let variable = vars[path[2]] else { throw missing("no such variable") }
                 value = variable
                 rest = path[3...]
             default: throw missing("no such attribute")

@@ -110,9 +110,7 @@ struct UnitValidator {
         let text = reference.text
         switch root {
         case "infra":
-            guard path.count >= 2 else {
-                return .error(reference.location, "reference `\(text)` is incomplete", hint: "use `infra.name`, `infra.region` or `infra.vars.NAME`")
-            }
+            guard path.count >= 2 else { return nil }  // `infra` alone is an object of all three
             switch path[1] {
             case "name", "region":
                 return path.count == 2 ? nil : .error(reference.location, "`infra.\(path[1])` is a string and has no attributes")
@@ -124,9 +122,7 @@ struct UnitValidator {
                     hint: Self.suggest(path[1], among: ["name", "region", "vars"], listing: "`infra` has"))
             }
         case "project":
-            guard path.count >= 2 else {
-                return .error(reference.location, "reference `\(text)` is incomplete", hint: "use `project.name` or `project.vars.NAME`")
-            }
+            guard path.count >= 2 else { return nil }  // `project` alone is an object of its name and vars
             switch path[1] {
             case "name": return path.count == 2 ? nil : .error(reference.location, "`project.name` is a string and has no attributes")
             case "vars": return checkVariable(path, in: project.vars, scope: "project", reference: reference)
@@ -144,9 +140,8 @@ struct UnitValidator {
             if target.name == unit.name {
                 return .error(reference.location, "unit `\(unit.name)` references its own output `\(text)`")
             }
-            guard path.count >= 2 else {
-                return .error(reference.location, "reference `\(text)` names a unit but no output", hint: "write `\(root).OUTPUT`")
-            }
+            // A unit alone is an object of all its outputs, like Terraform's `module.NAME`.
+            guard path.count >= 2 else { return nil }
             guard let module = modules[target.module] else { return nil }
             let outputs = module.declarations.outputs.keys.sorted()
             guard module.declarations.outputs[path[1]] != nil else {
@@ -159,9 +154,7 @@ struct UnitValidator {
     }
 
     private func checkVariable(_ path: [String], in vars: [String: Value], scope: String, reference: Reference) -> Diagnostic? {
-        guard path.count >= 3 else {
-            return .error(reference.location, "reference `\(reference.text)` needs a variable name", hint: "write `\(scope).vars.NAME`")
-        }
+        guard path.count >= 3 else { return nil }  // `infra.vars` alone is the object of all variables
         guard vars[path[2]] != nil else {
             return .error(
                 reference.location, "unknown variable `\(path[2])` in `\(scope).vars`",

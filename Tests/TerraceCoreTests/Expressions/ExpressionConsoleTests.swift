@@ -46,6 +46,9 @@ import TerraceTestSupport
         #expect(console.evaluate("api.token") == .value("(sensitive value)"))
         #expect(console.evaluate("upper(api.token)") == .value("(sensitive value)"))
         #expect(console.evaluate("api.bucket") == .value("\"dev-api\""))
+        #expect(console.evaluate("keys(api)") == .value("(sensitive value)"))
+        #expect(console.evaluate("keys(network)") == .value("[\n  \"private_subnet_ids\",\n  \"vpc_id\",\n]"))
+        #expect(console.evaluate("infra.vars") == .value("{\n  \"tier\" = \"small\"\n}"))
         guard case .error(let error) = console.evaluate("api.token * 2") else {
             Issue.record("a failing expression over a sensitive output must be an error")
             return

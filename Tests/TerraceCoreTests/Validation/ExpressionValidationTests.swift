@@ -41,6 +41,7 @@ struct ExpressionValidationTests {
             #"'%{ if data.bucket != "" }x%{ endif }'"#,
             #"'${lower(format("%s", data.bucket))}'"#,
             #"'${{k = data.bucket}["k"]}'"#,
+            #"'${[for k, v in data : k][0]}'"#,
         ]
         for input in inputs {
             let result = await TestRepo(Self.repo(policyName: input)).load()
