@@ -28,7 +28,14 @@ struct ConsoleCommand: AsyncParsableCommand {
         guard let selected = repository.infrastructures.first(where: { $0.name == infrastructure }) else {
             throw ExitCode.failure
         }
-        let record = await Self.record(of: selected, options: repo)
+        let record: InfrastructureRecord?
+        do {
+            record = try await StateBackends.record(of: selected, localDirectory: repo.localStateFolder)
+        } catch {
+            Terminal.printError(
+                "warning: cannot read the recorded outputs of `\(selected.name)` (\(error)); every unit output is unknown")
+            record = nil
+        }
         let console = ExpressionConsole(project: repository.project, infrastructure: selected, record: record)
         let terminal = Terminal(noColor: repo.noColor, forErrors: true)
         if let expression {
@@ -51,19 +58,6 @@ struct ConsoleCommand: AsyncParsableCommand {
             if !Self.show(outcome, input: line, firstLine: lineNumber, terminal: terminal) { failed = true }
         }
         if failed && !interactive { throw ExitCode.failure }
-    }
-
-    /// The infrastructure's record, or nil (with a warning) when it cannot be read: vars still work then.
-    private static func record(of infrastructure: Infrastructure, options: RepoOptions) async -> InfrastructureRecord? {
-        do {
-            return try await StateBackends.with(localDirectory: options.localStateFolder, infrastructures: [infrastructure]) {
-                backends in try await backends.records([infrastructure])[infrastructure.name]
-            }
-        } catch {
-            Terminal.printError(
-                "warning: cannot read the recorded outputs of `\(infrastructure.name)` (\(error)); every unit output is unknown")
-            return nil
-        }
     }
 
     /// Prints an outcome; false when it was an error. An error shows the input line with a caret under the column

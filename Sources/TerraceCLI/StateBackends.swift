@@ -10,6 +10,14 @@ struct StateBackends: Sendable {
     let localDirectory: String?
     private let clients: [String: S3Client]
 
+    /// The record of one infrastructure (nil when it was never applied), read from its state bucket or the local
+    /// folder.
+    static func record(of infrastructure: Infrastructure, localDirectory: String?) async throws -> InfrastructureRecord? {
+        try await with(localDirectory: localDirectory, infrastructures: [infrastructure]) { backends in
+            try await backends.records([infrastructure])[infrastructure.name]
+        }
+    }
+
     /// Runs `body` with backends for `infrastructures`; S3 clients are shut down afterwards.
     static func with<T>(
         localDirectory: String?, infrastructures: [Infrastructure], _ body: (StateBackends) async throws -> T

@@ -154,6 +154,36 @@ struct CLITests {
         #expect(unknownInfra.stderr.contains("did you mean `dev`?"))
     }
 
+    @Test("kubeconfig prints the cluster's kubeconfig from the records, or merges it into a file")
+    func kubeconfig() async throws {
+        let folder = try CommandRunner.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try await CommandRunner.run(["init", ".", "--name", "acme"], in: folder)
+        let notApplied = try await CommandRunner.run(["kubeconfig", "dev", ".", "--state-dir", "empty"], in: folder)
+        #expect(notApplied.status == 1)
+        #expect(notApplied.stderr.contains("the `kubernetes` unit of `dev` has not been applied yet"))
+
+        try await Self.initAndRecordApplied(in: folder)
+        let printed = try await CommandRunner.run(["kubeconfig", "dev", ".", "--state-dir", ".terrace/state"], in: folder)
+        #expect(printed.status == 0, "\(printed.stderr)")
+        #expect(printed.stdout.contains("server: kubernetes-endpoint"))
+        #expect(printed.stdout.contains("command: aws"))
+        #expect(printed.stdout.contains("current-context: dev"))
+
+        let file = folder.appendingPathComponent("home/.kube/config")
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try "apiVersion: v1\nkind: Config\ncontexts:\n- name: mine\n  context: {cluster: mine, user: mine}\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let merged = try await CommandRunner.run(
+            ["kubeconfig", "dev", ".", "--state-dir", ".terrace/state", "--merge", "--kubeconfig", file.path], in: folder)
+        #expect(merged.status == 0, "\(merged.stderr)")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        #expect(text.contains("name: mine") && text.contains("name: dev") && text.contains("current-context: dev"))
+
+        let misuse = try await CommandRunner.run(["kubeconfig", "dev", ".", "--kubeconfig", file.path], in: folder)
+        #expect(misuse.status == 64)
+    }
+
     /// `terrace init` in `folder`, and its `dev` recorded in `.terrace/state` as a successful apply would.
     static func initAndRecordApplied(in folder: URL) async throws {
         _ = try await CommandRunner.run(["init", ".", "--name", "acme"], in: folder)
@@ -178,7 +208,7 @@ struct CLITests {
     func help() async throws {
         let folder = try CommandRunner.scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        for command in ["init", "validate", "plan", "apply", "destroy", "output", "graph", "console"] {
+        for command in ["init", "validate", "plan", "apply", "destroy", "output", "graph", "console", "kubeconfig"] {
             let output = try await CommandRunner.run([command, "--help"], in: folder)
             #expect(output.status == 0)
             #expect(output.stdout.contains("USAGE: terrace \(command)"))
