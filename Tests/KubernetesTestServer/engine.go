@@ -347,20 +347,9 @@ func (s *server) apply(wr *writeRequest, old object, config object, force bool) 
 	if err != nil {
 		return nil, false, err
 	}
-	live := object{}
-	managers := fieldpath.ManagedFields{}
-	times := map[string]interface{}{}
-	if old != nil {
-		live = withoutManagedFields(old)
-		if managers, times, err = decodeManagedFields(old); err != nil {
-			return nil, false, err
-		}
-	}
-	pt := s.parseableType(wr.res)
-	liveTV, err := pt.FromUnstructured(live)
+	live, liveTV, managers, times, err := s.liveState(wr, old)
 	if err != nil {
-		// A stored object the schema no longer fits (a CRD's schema changed): fall back to no validation.
-		liveTV = typed.AsTypedUnvalidated(valueOf(live), pt.Schema, pt.TypeRef)
+		return nil, false, err
 	}
 	before := copyManagers(managers)
 	newTV, managers, err := updater.Apply(liveTV, configTV, fieldpath.APIVersion(wr.res.groupVersion()), managers, wr.manager, force)
@@ -416,19 +405,9 @@ func (s *server) updateWith(wr *writeRequest, old, next object) (object, bool, e
 	if err != nil {
 		return nil, false, err
 	}
-	live := object{}
-	managers := fieldpath.ManagedFields{}
-	times := map[string]interface{}{}
-	if old != nil {
-		live = withoutManagedFields(old)
-		if managers, times, err = decodeManagedFields(old); err != nil {
-			return nil, false, err
-		}
-	}
-	pt := s.parseableType(wr.res)
-	liveTV, err := pt.FromUnstructured(live)
+	_, liveTV, managers, times, err := s.liveState(wr, old)
 	if err != nil {
-		liveTV = typed.AsTypedUnvalidated(valueOf(live), pt.Schema, pt.TypeRef)
+		return nil, false, err
 	}
 	before := copyManagers(managers)
 	_, managers, err = updater.Update(liveTV, newTV, fieldpath.APIVersion(wr.res.groupVersion()), managers, wr.manager)
@@ -527,4 +506,26 @@ func (s *server) finish(wr *writeRequest, old, next object, managers fieldpath.M
 		}
 	}
 	return stored, false, nil
+}
+
+// liveState is the stored object without its managedFields, as it is and as a typed value, with its field managers
+// and their timestamps; an empty object when there is none. A stored object the schema no longer fits (a CRD's schema
+// changed) is taken without validation.
+func (s *server) liveState(wr *writeRequest, old object) (object, *typed.TypedValue, fieldpath.ManagedFields, map[string]interface{}, error) {
+	live := object{}
+	managers := fieldpath.ManagedFields{}
+	times := map[string]interface{}{}
+	if old != nil {
+		live = withoutManagedFields(old)
+		var err error
+		if managers, times, err = decodeManagedFields(old); err != nil {
+			return nil, nil, nil, nil, err
+		}
+	}
+	pt := s.parseableType(wr.res)
+	liveTV, err := pt.FromUnstructured(live)
+	if err != nil {
+		liveTV = typed.AsTypedUnvalidated(valueOf(live), pt.Schema, pt.TypeRef)
+	}
+	return live, liveTV, managers, times, nil
 }

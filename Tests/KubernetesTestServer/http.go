@@ -510,15 +510,8 @@ func (s *server) respondWrite(w http.ResponseWriter, wr *writeRequest, obj objec
 
 func (s *server) create(w http.ResponseWriter, r *http.Request, t target) error {
 	q := r.URL.Query()
-	body, err := readBody(r)
+	obj, err := readObject(r, t)
 	if err != nil {
-		return err
-	}
-	obj, err := decodeBody(r, body)
-	if err != nil {
-		return err
-	}
-	if err := checkIdentity(t, obj, false); err != nil {
 		return err
 	}
 	if metaString(obj, "name") == "" {
@@ -574,15 +567,8 @@ func decodeBody(r *http.Request, body []byte) (object, error) {
 
 func (s *server) put(w http.ResponseWriter, r *http.Request, t target) error {
 	q := r.URL.Query()
-	body, err := readBody(r)
+	obj, err := readObject(r, t)
 	if err != nil {
-		return err
-	}
-	obj, err := decodeBody(r, body)
-	if err != nil {
-		return err
-	}
-	if err := checkIdentity(t, obj, false); err != nil {
 		return err
 	}
 	dry, err := dryRun(q)
@@ -911,4 +897,20 @@ func (s *server) watch(w http.ResponseWriter, r *http.Request, t target) {
 			return
 		}
 	}
+}
+
+// readObject reads a create or replace request's body as an object whose kind and name fit the target.
+func readObject(r *http.Request, t target) (object, error) {
+	body, err := readBody(r)
+	if err != nil {
+		return nil, err
+	}
+	obj, err := decodeBody(r, body)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkIdentity(t, obj, false); err != nil {
+		return nil, err
+	}
+	return obj, nil
 }
