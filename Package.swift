@@ -122,7 +122,8 @@ let package = Package(
         .target(
             name: "TerraceServer",
             dependencies: [
-                "TerraceCore", "TerraceLocal", "TerraceGit", "TerraceAWS", "TerraceTerraform", "TerraceSQLite", "TerracePostgres",
+                "TerraceCore", "TerraceLocal", "TerraceGit", "TerraceAWS", "TerraceTerraform", "TerraceKubernetes", "TerraceSQLite",
+                "TerracePostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -136,7 +137,7 @@ let package = Package(
         .target(
             name: "TerraceCLI",
             dependencies: [
-                "TerraceCore", "TerraceLocal", "TerraceGit", "TerraceAWS", "TerraceTerraform", "TerraceServer",
+                "TerraceCore", "TerraceLocal", "TerraceGit", "TerraceAWS", "TerraceTerraform", "TerraceKubernetes", "TerraceServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Terrace's main job on the bundled example, end to end against a local AWS API:
-# starts moto's server on 127.0.0.1:5000 if it is not running, builds terrace, applies examples/quickstart,
-# prints the outputs. Run it again: nothing changes and no Terraform runs.
+# Terrace's main job on the bundled example, end to end against a local AWS API and a stand-in Kubernetes API:
+# starts moto's server on 127.0.0.1:5000 and the Kubernetes API test server on 127.0.0.1:6443 if they are not running,
+# builds terrace, applies examples/quickstart (Terraform units, then Argo CD and the apps in the cluster), prints the
+# outputs. Run it again: nothing changes, no Terraform runs and no Kubernetes request is made.
 # Usage: bash scripts/quickstart.sh        (tear down: .build/release/terrace destroy examples/quickstart --auto-approve)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 example=examples/quickstart
 source scripts/local-aws.sh
+source scripts/local-kubernetes.sh
 
 echo "==> building terrace (release)"
 swift build -c release --product terrace

@@ -64,6 +64,30 @@ public struct S3StateStore: StateStore {
         }
     }
 
+    /// The key of a file kept for people beside the record, such as `terrace/<infrastructure>/kubeconfig`.
+    public static func artifactKey(_ infrastructure: String, _ name: String) -> String {
+        "terrace/\(infrastructure)/\(name)"
+    }
+
+    public func saveArtifact(infrastructure: String, name: String, contents: [UInt8]) async throws(StateStoreError) {
+        do {
+            try await client.putObject(
+                bucket: bucket, key: Self.artifactKey(infrastructure, name), body: contents, contentType: "application/yaml")
+        } catch {
+            throw StateStoreError(.unwritable, "cannot write `\(name)` of `\(infrastructure)`: \(error.message)")
+        }
+    }
+
+    public func removeArtifact(infrastructure: String, name: String) async throws(StateStoreError) {
+        do {
+            try await client.deleteObject(bucket: bucket, key: Self.artifactKey(infrastructure, name))
+        } catch where error.code == .notFound {
+            // Nothing to remove.
+        } catch {
+            throw StateStoreError(.unwritable, "cannot remove `\(name)` of `\(infrastructure)`: \(error.message)")
+        }
+    }
+
     public func remove(infrastructure: String) async throws(StateStoreError) {
         do {
             try await client.deleteObject(bucket: bucket, key: Self.recordKey(infrastructure))

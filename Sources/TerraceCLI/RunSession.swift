@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TerraceCore
+import TerraceKubernetes
 import TerraceLocal
 import TerraceTerraform
 
@@ -34,17 +35,20 @@ struct RunSession {
         }
     }
 
-    /// The Terraform executor for this repository, after checking the binary once.
-    func executor(root: String) async throws -> TerraformExecutor {
+    /// The executor for this repository's units (Terraform, after checking the binary once, and the Kubernetes
+    /// driver for the `argocd` unit and apps).
+    func executor(root: String) async throws -> any UnitExecutor {
         let binary = repository.project.terraform.binary
         do {
             _ = try await TerraformExecutor.checkBinary(binary)
         } catch {
             throw CommandFailure(error.message)
         }
-        return TerraformExecutor(
+        let terraform = TerraformExecutor(
             binary: binary, workRoot: root + "/.terrace/work", logRoot: root + "/.terrace/logs",
             pluginCacheDirectory: CacheFolders.plugins())
+        let kubernetes = KubernetesUnitExecutor(manifests: InstallManifestFetcher(cacheDirectory: CacheFolders.manifests()))
+        return RoutingUnitExecutor(terraform: terraform, kubernetes: kubernetes)
     }
 
     /// A printer for run events in the mode the flags and the terminal call for.
@@ -89,6 +93,11 @@ enum CacheFolders {
         if let explicit = environment["TERRACE_CACHE_DIR"], !explicit.isEmpty { return explicit }
         if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return xdg + "/terrace" }
         return NSHomeDirectory() + "/.cache/terrace"
+    }
+
+    /// Where fetched Argo CD install manifests are kept by digest (seed it with `<sha256>.yaml` on air-gapped machines).
+    static func manifests(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        base(environment: environment) + "/manifests"
     }
 
     /// The shared provider plugin cache, unless the user set `TF_PLUGIN_CACHE_DIR`.

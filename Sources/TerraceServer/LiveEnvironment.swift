@@ -2,6 +2,7 @@ import Foundation
 import TerraceAWS
 import TerraceCore
 import TerraceGit
+import TerraceKubernetes
 import TerraceLocal
 import TerraceTerraform
 
@@ -27,7 +28,11 @@ public struct LiveEnvironment: ReconcileEnvironment {
         self.pluginCache = pluginCache
         clients = S3Clients(credentials: credentials)
         self.moduleCache = moduleCache
+        kubernetes = KubernetesUnitExecutor(manifests: InstallManifestFetcher(cacheDirectory: dataDirectory + "/manifests"))
     }
+
+    /// Runs the units that live in a cluster; one for the service, so Argo CD manifests are fetched once.
+    let kubernetes: KubernetesUnitExecutor
 
     /// Runs `binary` for applies and drift checks, in `work/`, logging to `logs/`.
     public func terraform(_ binary: TerraformSettings.Binary) -> TerraformExecutor {
@@ -39,7 +44,10 @@ public struct LiveEnvironment: ReconcileEnvironment {
         TerraformExecutor(binary: binary, workRoot: dataDirectory + "/unlock", logRoot: dataDirectory + "/logs", pluginCacheDirectory: pluginCache)
     }
 
-    public func executor(_ binary: TerraformSettings.Binary) -> any UnitExecutor { terraform(binary) }
+    /// Runs every unit: Terraform units with `binary`, the `argocd` unit and apps through the Kubernetes driver.
+    public func executor(_ binary: TerraformSettings.Binary) -> any UnitExecutor {
+        RoutingUnitExecutor(terraform: terraform(binary), kubernetes: kubernetes)
+    }
 
     public func fetch() async throws(ReconcileError) -> SourceRevision {
         do {
@@ -88,7 +96,7 @@ public struct LiveEnvironment: ReconcileEnvironment {
             throw ReconcileError(.state, "cannot prepare the state bucket `\(infrastructure.backend.bucket)`: \(error.message)")
         }
         let lock = S3StateLock(client: client, bucket: infrastructure.backend.bucket, holder: run.lockHolder)
-        return ApplyEngine(executor: terraform(binary), store: store, lock: lock)
+        return ApplyEngine(executor: executor(binary), store: store, lock: lock)
     }
 
     public func lockHolder(of infrastructure: Infrastructure) async throws(ReconcileError) -> LockInfo? {

@@ -32,6 +32,8 @@ func main() {
 	establish := flag.Duration("establish-delay", 200*time.Millisecond, "how long after a CRD is written it becomes Established")
 	watchList := flag.Bool("watch-list", true, "serve watch-list (sendInitialEvents=true); false answers 422 so clients fall back to list+watch")
 	logFile := flag.String("log", "", "append the request log here (default: standard error)")
+	simulate := flag.Bool("simulate-controllers", false, "act as a cluster's controllers: Deployments and StatefulSets become ready, Argo CD Applications report a sync, Argo CD's finalizer is worked off")
+	acceptEKS := flag.Bool("accept-eks-tokens", false, "also accept bearer tokens of EKS form (k8s-aws-v1. + a presigned STS GetCallerIdentity URL); the form is checked, not the signature")
 	flag.Parse()
 	if *logFile != "" {
 		f, err := os.OpenFile(*logFile, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
@@ -75,6 +77,8 @@ func main() {
 	s.token = *token
 	s.establishDelay = *establish
 	s.watchList = *watchList
+	s.simulate = *simulate
+	s.acceptEKSTokens = *acceptEKS
 	s.address = ln.Addr().String()
 	url := "https://" + ln.Addr().String()
 	if err := os.MkdirAll(*dir, 0o700); err != nil {

@@ -40,12 +40,19 @@ type server struct {
 	token          string
 	address        string
 	now            func() time.Time
+	// simulate runs the simulated controllers (-simulate-controllers, controllers.go); pending holds the objects
+	// whose reconcile is scheduled.
+	simulate bool
+	pending  map[string]bool
+	// acceptEKSTokens also accepts bearer tokens of EKS form (-accept-eks-tokens, eks.go).
+	acceptEKSTokens bool
 }
 
 func newServer(schemas *schemaSet) *server {
 	s := &server{
 		objects: map[string]map[string]object{}, builtin: builtinResources(), schemas: schemas,
 		parseCache: map[string]typed.ParseableType{}, watchers: map[int]*watcher{}, now: time.Now,
+		pending: map[string]bool{},
 	}
 	// The namespaces every cluster starts with.
 	for _, ns := range []string{"default", "kube-system", "kube-public", "kube-node-lease"} {
@@ -204,6 +211,9 @@ func (s *server) emit(key, typ string, obj object) {
 			close(w.ch)
 			delete(s.watchers, id)
 		}
+	}
+	if s.simulate && typ != "DELETED" {
+		s.scheduleReconcile(key, obj)
 	}
 }
 

@@ -3,7 +3,8 @@ import Foundation
 /// The Kubernetes API test server (`Tests/KubernetesTestServer`, Go, built by `scripts/build-kube-test-server.sh`)
 /// on 127.0.0.1 and a free port it picks, with a test CA and a bearer token it generates.
 ///
-/// Stop it with ``stop()``; prefer ``with(watchList:establishDelay:_:)``, which always stops it.
+/// Stop it with ``stop()``; prefer ``with(watchList:establishDelay:simulateControllers:acceptEKSTokens:_:)``, which
+/// always stops it.
 /// The token is a test secret: never print it in test output.
 public final class KubernetesTestServer: @unchecked Sendable {
     /// `https://127.0.0.1:PORT`.
@@ -51,9 +52,18 @@ public final class KubernetesTestServer: @unchecked Sendable {
     ///   - watchList: serve watch-list requests (`sendInitialEvents=true`); `false` answers them 422, as servers
     ///     without the feature do, so clients fall back to list then watch.
     ///   - establishDelay: seconds between a CRD's creation and its `Established` condition.
-    public static func start(watchList: Bool = true, establishDelay: Double = 0.2, timeout: Double = 30) async throws
-        -> KubernetesTestServer
-    {
+    ///   - simulateControllers: act as a cluster's controllers (`-simulate-controllers`): Deployments and
+    ///     StatefulSets report every replica ready, Argo CD Applications report an automated sync (Synced and Healthy,
+    ///     or the failure `simulate` in their Helm values asks for), and Argo CD's resources finalizer is removed from
+    ///     objects being deleted. Status is written as field manager `simulated-controller` shortly after a write, and
+    ///     only when it changes.
+    ///   - acceptEKSTokens: also accept bearer tokens of EKS form (`-accept-eks-tokens`: `k8s-aws-v1.` + a presigned
+    ///     STS `GetCallerIdentity` URL signing `x-k8s-aws-id`, dated within 15 minutes); the form is checked, not the
+    ///     signature.
+    public static func start(
+        watchList: Bool = true, establishDelay: Double = 0.2, timeout: Double = 30, simulateControllers: Bool = false,
+        acceptEKSTokens: Bool = false
+    ) async throws -> KubernetesTestServer {
         guard isBuilt else {
             throw HarnessError("the Kubernetes test server is not built at \(binaryPath): run scripts/build-kube-test-server.sh")
         }
@@ -64,6 +74,7 @@ public final class KubernetesTestServer: @unchecked Sendable {
         process.arguments = [
             "-dir", directory.path, "-listen", "127.0.0.1:0", "-log", directory.appendingPathComponent("server.log").path,
             "-establish-delay", "\(Int((establishDelay * 1000).rounded()))ms", "-watch-list=\(watchList)",
+            "-simulate-controllers=\(simulateControllers)", "-accept-eks-tokens=\(acceptEKSTokens)",
         ]
         // The server opens its own log: no pipe or file of the test process is handed to it.
         process.standardInput = FileHandle.nullDevice
@@ -94,10 +105,15 @@ public final class KubernetesTestServer: @unchecked Sendable {
     }
 
     /// Runs `body` with a fresh server and stops the server afterwards, whatever happens.
+    ///
+    /// The parameters are ``start(watchList:establishDelay:timeout:simulateControllers:acceptEKSTokens:)``'s.
     public static func with<T>(
-        watchList: Bool = true, establishDelay: Double = 0.2, _ body: (KubernetesTestServer) async throws -> T
+        watchList: Bool = true, establishDelay: Double = 0.2, simulateControllers: Bool = false,
+        acceptEKSTokens: Bool = false, _ body: (KubernetesTestServer) async throws -> T
     ) async throws -> T {
-        let server = try await start(watchList: watchList, establishDelay: establishDelay)
+        let server = try await start(
+            watchList: watchList, establishDelay: establishDelay, simulateControllers: simulateControllers,
+            acceptEKSTokens: acceptEKSTokens)
         defer { server.stop() }
         return try await body(server)
     }

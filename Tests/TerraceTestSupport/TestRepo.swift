@@ -120,7 +120,7 @@ public enum Fixtures {
           version: "1.31"
           nodes: {instanceType: t3.large, min: 1, max: 4}
         addons:
-          argocd: {version: "7.0"}
+          argocd: {version: v3.5.1}
         units:
           - name: api
             module: ../modules/app

@@ -36,7 +36,8 @@ extension ApplyEngine {
             }
             let job = UnitJob(
                 runID: options.runID, infrastructure: infrastructure.name, unit: name, module: module, inputs: inputs,
-                cloud: infrastructure.cloud, backend: infrastructure.backend, lockTimeoutSeconds: Int(options.lockTimeout.rounded(.up)))
+                cloud: infrastructure.cloud, backend: infrastructure.backend, lockTimeoutSeconds: Int(options.lockTimeout.rounded(.up)),
+                existingCluster: infrastructure.existingCluster, inventory: previous?.inventory ?? [])
             do throws(UnitFailure) {
                 let outputs = try await executor.apply(job) { phase in
                     events(.phase(infrastructure: infrastructure.name, unit: name, phase: phase))
@@ -44,9 +45,11 @@ extension ApplyEngine {
                 let record = UnitRecord(
                     digest: desired.digest, moduleDigest: desired.moduleDigest, settingsDigest: desired.settingsDigest,
                     inputDigests: desired.inputDigests, outputs: outputs.values, sensitiveOutputs: outputs.sensitive.sorted(),
-                    dependsOn: graph.upstream[name] ?? [], module: module.displayName, appliedAt: Date(), revision: options.revision)
+                    dependsOn: graph.upstream[name] ?? [], module: module.displayName, appliedAt: Date(), revision: options.revision,
+                    inventory: outputs.inventory)
                 do throws(StateStoreError) {
                     try await keeper.applied(name, record)
+                    if unit.kind == .builtin(.kubernetes) { try await saveKubeconfig(infrastructure, keeper: keeper) }
                 } catch {
                     return await finish(UnitResult(
                         unit: name, outcome: .failed, message: "applied, but the record could not be saved: \(error.message)"))
@@ -92,6 +95,9 @@ extension ApplyEngine {
                 do throws(StateStoreError) {
                     try await keeper.destroyed(name)
                     try await store.removeUnitState(infrastructure: infrastructure.name, unit: name)
+                    if name == BuiltinSection.kubernetes.rawValue {
+                        try await store.removeArtifact(infrastructure: infrastructure.name, name: Self.kubeconfigArtifact)
+                    }
                     result = UnitResult(unit: name, outcome: .destroyed)
                 } catch {
                     result = UnitResult(unit: name, outcome: .failed, message: "destroyed, but the record could not be saved: \(error.message)")
@@ -112,26 +118,51 @@ extension ApplyEngine {
 
     /// The job that destroys a recorded unit: with its declared module and inputs rendered from recorded outputs;
     /// for a unit no longer declared (or whose inputs cannot be rendered), with an empty configuration, which
-    /// makes Terraform destroy everything its state holds.
+    /// makes Terraform destroy everything its state holds. A Kubernetes unit deletes its recorded inventory; one no
+    /// longer declared reaches the cluster through the `kubernetes` unit's recorded outputs.
     private func destroyJob(
         _ name: String, infrastructure: Infrastructure, repository: Repository, project: Project,
         recorded: [String: UnitRecord], options: RunOptions
     ) -> UnitJob {
         let lockTimeout = Int(options.lockTimeout.rounded(.up))
+        let inventory = recorded[name]?.inventory ?? []
+        func job(_ module: ResolvedModule, _ inputs: [String: Value]) -> UnitJob {
+            UnitJob(
+                runID: options.runID, infrastructure: infrastructure.name, unit: name, module: module, inputs: inputs,
+                cloud: infrastructure.cloud, backend: infrastructure.backend, lockTimeoutSeconds: lockTimeout,
+                existingCluster: infrastructure.existingCluster, inventory: inventory)
+        }
         if let unit = infrastructure.unit(named: name), let module = repository.modules[unit.module] {
             let renderer = InputRenderer(project: project, infrastructure: infrastructure, outputs: recorded.mapValues(\.outputs))
             if case .success(let inputs) = renderer.render(unit), !inputs.values.contains(where: \.containsUnknown) {
-                return UnitJob(
-                    runID: options.runID, infrastructure: infrastructure.name, unit: name, module: module, inputs: inputs,
-                    cloud: infrastructure.cloud, backend: infrastructure.backend, lockTimeoutSeconds: lockTimeout)
+                return job(module, inputs)
             }
         }
+        let shownModule = recorded[name]?.module ?? "(removed)"
+        if let kind = KubernetesUnitKind.allCases.first(where: { "kubernetes:\($0.rawValue)" == shownModule }) {
+            var inputs: [String: Value] = [:]
+            let cluster = recorded[BuiltinSection.kubernetes.rawValue]?.outputs ?? [:]
+            for (input, output) in [("cluster_name", "cluster_name"), ("cluster_endpoint", "endpoint"), ("cluster_ca_data", "ca_data")] {
+                inputs[input] = cluster[output]
+            }
+            return job(kind.module(repositoryRoot: repository.root), inputs)
+        }
         let empty = ResolvedModule(
-            source: .builtin(""), directory: "", displayName: recorded[name]?.module ?? "(removed)",
-            declarations: ModuleDeclarations(), digest: ContentDigest.of(""))
-        return UnitJob(
-            runID: options.runID, infrastructure: infrastructure.name, unit: name, module: empty, inputs: [:],
-            cloud: infrastructure.cloud, backend: infrastructure.backend, lockTimeoutSeconds: lockTimeout)
+            source: .builtin(""), directory: "", displayName: shownModule, declarations: ModuleDeclarations(),
+            digest: ContentDigest.of(""))
+        return job(empty, [:])
+    }
+
+    /// The name of the cluster's kubeconfig kept beside the record (`terrace/<infra>/kubeconfig` in the bucket).
+    static let kubeconfigArtifact = "kubeconfig"
+
+    /// Keeps a kubeconfig for the cluster the `kubernetes` unit just applied beside the record, so that people reach
+    /// it with `kubectl` at once. It holds no credential: an `aws eks get-token` exec plugin gets one.
+    private func saveKubeconfig(_ infrastructure: Infrastructure, keeper: RecordKeeper) async throws(StateStoreError) {
+        guard let kubeconfig = ClusterKubeconfig(infrastructure: infrastructure, record: await keeper.record),
+            let yaml = try? kubeconfig.yaml()
+        else { return }
+        try await store.saveArtifact(infrastructure: infrastructure.name, name: Self.kubeconfigArtifact, contents: Array(yaml.utf8))
     }
 
     /// Results for the units the scheduler blocked, naming the failed units they waited for.

@@ -12,6 +12,10 @@ public actor InMemoryUnitExecutor: UnitExecutor {
         public var inputs: [String: Value]
         /// Whether the job had an empty configuration (destroying a unit no longer declared).
         public var emptyConfiguration: Bool
+        /// The inventory the job carried (what a Kubernetes unit applied last time).
+        public var inventory: [String] = []
+        /// Whether the job was for a Kubernetes unit.
+        public var isKubernetes = false
     }
 
     /// Every call, in order.
@@ -49,7 +53,9 @@ public actor InMemoryUnitExecutor: UnitExecutor {
     public var appliedUnits: [String] { calls.filter { $0.operation == "apply" }.map(\.unit) }
 
     private func begin(_ operation: String, _ job: UnitJob) {
-        calls.append(Call(operation: operation, unit: job.unit, inputs: job.inputs, emptyConfiguration: job.module.directory.isEmpty))
+        calls.append(Call(
+            operation: operation, unit: job.unit, inputs: job.inputs, emptyConfiguration: job.module.directory.isEmpty,
+            inventory: job.inventory, isKubernetes: job.isKubernetes))
         running += 1
         maxConcurrent = max(maxConcurrent, running)
     }
@@ -81,11 +87,12 @@ public actor InMemoryUnitExecutor: UnitExecutor {
     }
 
     /// What an apply returns when no outputs were configured: `"<unit>-<output>"` for every output the module
-    /// declares (as Terraform returns every declared output), and `id`.
+    /// declares (as Terraform returns every declared output), and `id`; a Kubernetes unit's inventory is one
+    /// ConfigMap named after the unit.
     static func defaultOutputs(_ job: UnitJob) -> UnitOutputs {
         var values: [String: Value] = ["id": .string("\(job.unit)-id")]
         for name in job.module.declarations.outputs.keys { values[name] = .string("\(job.unit)-\(name)") }
-        return UnitOutputs(values: values)
+        return UnitOutputs(values: values, inventory: job.isKubernetes ? ["v1 ConfigMap default/\(job.unit)"] : nil)
     }
 
     public func destroy(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) {

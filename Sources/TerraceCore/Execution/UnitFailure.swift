@@ -10,6 +10,8 @@ public struct UnitFailure: Error, Hashable, Sendable {
         case setup
         /// The run was cancelled (interrupted).
         case cancelled
+        /// The Kubernetes API refused a request, or what was applied failed or did not become ready.
+        case kubernetes
     }
 
     /// The kind of failure.

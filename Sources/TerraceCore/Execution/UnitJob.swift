@@ -16,12 +16,20 @@ public struct UnitJob: Hashable, Sendable {
     public var backend: BackendSettings
     /// Seconds Terraform waits for a state lock held elsewhere (0: fail at once).
     public var lockTimeoutSeconds: Int
+    /// The cluster Terrace did not create, for units that run in a cluster (``ModuleSource/kubernetes(_:)``).
+    public var existingCluster: ExistingCluster?
+    /// The objects the unit applied last time (``UnitRecord/inventory``); a Kubernetes unit deletes those it no longer
+    /// renders.
+    public var inventory: [String]
 
     /// Creates a job.
     public init(
         runID: String, infrastructure: String, unit: String, module: ResolvedModule, inputs: [String: Value],
-        cloud: CloudSettings, backend: BackendSettings, lockTimeoutSeconds: Int = 0
+        cloud: CloudSettings, backend: BackendSettings, lockTimeoutSeconds: Int = 0, existingCluster: ExistingCluster? = nil,
+        inventory: [String] = []
     ) {
+        self.existingCluster = existingCluster
+        self.inventory = inventory
         self.runID = runID
         self.infrastructure = infrastructure
         self.unit = unit
@@ -30,6 +38,12 @@ public struct UnitJob: Hashable, Sendable {
         self.cloud = cloud
         self.backend = backend
         self.lockTimeoutSeconds = lockTimeoutSeconds
+    }
+
+    /// Whether the unit runs in a cluster through the Kubernetes driver rather than Terraform.
+    public var isKubernetes: Bool {
+        if case .kubernetes = module.source { return true }
+        return false
     }
 
     /// The key of the unit's Terraform state in the bucket: `<infrastructure>/<unit>/terraform.tfstate`.

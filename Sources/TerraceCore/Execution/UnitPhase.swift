@@ -5,4 +5,6 @@ public enum UnitPhase: String, Codable, Hashable, Sendable {
     case apply
     case output
     case destroy
+    /// Waiting for what a Kubernetes unit applied to become ready (Argo CD available, an app Synced and Healthy).
+    case wait
 }

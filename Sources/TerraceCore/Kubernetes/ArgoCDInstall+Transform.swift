@@ -119,8 +119,8 @@ extension ArgoCDInstall {
         }
         let rank = Dictionary(kindOrder.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
         func key(_ object: Value) -> (Int, String, String, String) {
-            let kind = object["kind"]?.stringText ?? ""
-            return (rank[kind] ?? kindOrder.count, kind, metadataString(object, "name") ?? "", object["apiVersion"]?.stringText ?? "")
+            let kind = object["kind"]?.stringValue ?? ""
+            return (rank[kind] ?? kindOrder.count, kind, metadataString(object, "name") ?? "", object["apiVersion"]?.stringValue ?? "")
         }
         crds.sort { (metadataString($0, "name") ?? "") < (metadataString($1, "name") ?? "") }
         resources.sort { key($0) < key($1) }
@@ -151,18 +151,6 @@ extension ArgoCDInstall {
 }
 
 extension Value {
-    /// The entry `key` of a map, or nil (for the manifest transforms).
-    fileprivate subscript(key: String) -> Value? {
-        guard case .map(let entries) = self else { return nil }
-        return entries[key]
-    }
-
-    /// The text of a string value, or nil.
-    fileprivate var stringText: String? {
-        guard case .string(let text) = self else { return nil }
-        return text
-    }
-
     /// The object with `metadata.<key>` set to `value`, or removed when `value` is nil.
     func settingMetadata(_ key: String, to value: Value?) -> Value {
         guard case .map(var entries) = self else { return self }

@@ -18,7 +18,12 @@ public struct ArgoCDInstall: Hashable, Sendable {
     /// The Argo CD version Terrace installs unless `addons.argocd.version` says otherwise.
     public static let defaultVersion = "v3.5.1"
     /// Where the default version's install manifest is fetched.
-    public static let defaultManifestURL = "https://raw.githubusercontent.com/argoproj/argo-cd/v3.5.1/manifests/install.yaml"
+    public static let defaultManifestURL = manifestURL(version: defaultVersion)
+
+    /// Where Argo CD publishes the install manifest of `version` (a release tag).
+    public static func manifestURL(version: String) -> String {
+        "https://raw.githubusercontent.com/argoproj/argo-cd/\(version)/manifests/install.yaml"
+    }
     /// The SHA-256 (hex) of the default version's install manifest, as Terrace ships it.
     public static let defaultSHA256 = "795a3a972224da6a7f9d32c3e946445f062b60fb46028476715affeb688236e3"
     /// The namespace Argo CD goes to unless told otherwise.

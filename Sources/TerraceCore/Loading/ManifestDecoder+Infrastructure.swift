@@ -42,10 +42,20 @@ extension ManifestDecoder {
 
         var units: [UnitSpec] = []
         var bucket = Self.defaultBucket(project: project.name, infrastructure: name)
+        // `kubernetes: {existing: …}` names a cluster Terrace does not create: no `kubernetes` unit.
+        var existingCluster: ExistingCluster?
+        if let entry = byKey["kubernetes"], case .mapping(let mapping) = entry.value,
+            mapping.keys.contains(where: { $0.string == "existing" }),
+            let fields = reader.mapping(entry.value, "kubernetes"),
+            let existing = fields.first(where: { $0.key == "existing" })
+        {
+            existingCluster = decodeExistingCluster(existing, others: fields)
+        }
         let present = Set(BuiltinSection.allCases.filter { byKey[$0.rawValue] != nil })
+            .subtracting(byKey["kubernetes"] != nil && existingCluster != nil ? [.kubernetes] : [])
         var incomplete = Set<String>()
         for section in BuiltinSection.allCases {
-            guard let entry = byKey[section.rawValue] else { continue }
+            guard let entry = byKey[section.rawValue], present.contains(section) else { continue }
             let errorsBefore = reader.diagnostics.count
             if let unit = decodeSection(section, entry: entry, present: present, cloud: cloud, bucket: &bucket) {
                 units.append(unit)
@@ -55,12 +65,41 @@ extension ManifestDecoder {
         if let entry = byKey["units"] {
             units += decodeUnits(entry.value, present: present)
         }
+        let hasCluster = present.contains(.kubernetes) || existingCluster != nil
+        let addonsEntries = byKey["addons"].flatMap { entry -> [NodeReader.Entry]? in
+            guard case .mapping(let mapping) = entry.value else { return nil }
+            return mapping.compactMap { key, value in
+                guard case .scalar(let scalar) = key, !Self.commonSectionKeys.contains(scalar.string) else { return nil }
+                return NodeReader.Entry(key: scalar.string, keyLocation: reader.location(of: key), value: value)
+            }
+        } ?? []
+        let argocdEntry = addonsEntries.first { $0.key == KubernetesUnitKind.argocd.rawValue }
+        if hasCluster {
+            let clusterLocation = existingCluster?.location ?? byKey["kubernetes"]?.keyLocation ?? documentLocation
+            let settings = decodeArgoCD(argocdEntry, defaultLocation: clusterLocation)
+            units.append(argoCDUnit(
+                settings, addons: addonsEntries.map(\.key), present: present, cloud: cloud, existing: existingCluster != nil,
+                infrastructure: name))
+        } else if let argocdEntry {
+            reader.error(argocdEntry.keyLocation, "`addons.argocd` needs a cluster", hint: "add a `kubernetes` section (or `kubernetes: {existing: …}`)")
+        }
+        var apps: [ProjectApp] = []
+        if let entry = byKey["apps"] {
+            apps = decodeApps(entry.value, inProject: false)
+            if !hasCluster, !apps.isEmpty {
+                reader.error(entry.keyLocation, "`apps` need a cluster", hint: "add a `kubernetes` section (or `kubernetes: {existing: …}`)")
+            }
+        }
+        if hasCluster {
+            let common = project.apps.filter { $0.applies(to: name) && !apps.map(\.unit.name).contains($0.unit.name) }
+            units += (common + apps).map { appUnit($0.unit, existing: existingCluster != nil) }
+        }
         checkUniqueUnitNames(units)
 
         guard !name.isEmpty else { return nil }
         let infrastructure = Infrastructure(
             name: name, file: reader.file, location: documentLocation, vars: vars, cloud: cloud,
-            backend: BackendSettings(bucket: bucket), correctDrift: correctDrift, units: units)
+            backend: BackendSettings(bucket: bucket), correctDrift: correctDrift, existingCluster: existingCluster, units: units)
         return DecodedInfrastructure(
             infrastructure: infrastructure, isComplete: reader.diagnostics.count == before, incompleteUnits: incomplete)
     }
@@ -209,7 +248,8 @@ extension ManifestDecoder {
         case .addons:
             set("name", infraName, key: sectionLocation)
             var addons: [String: InputValue] = [:]
-            for item in entries where !Self.commonSectionKeys.contains(item.key) {
+            // `argocd` is the `argocd` unit's, not the Terraform module's.
+            for item in entries where !Self.commonSectionKeys.contains(item.key) && item.key != KubernetesUnitKind.argocd.rawValue {
                 if let problem = NameRules.checkName(item.key) {
                     reader.error(item.keyLocation, "addon name `\(item.key)` \(problem)")
                 }
@@ -349,14 +389,6 @@ extension ManifestDecoder {
             } else {
                 seen[unit.name] = unit.location
             }
-        }
-    }
-
-    /// An input Terrace writes on the user's behalf, such as `${network.vpc_id}`.
-    private func implied(_ text: String, at location: SourceLocation) -> InputValue {
-        switch TemplateParser.parse(text, at: location) {
-        case .success(let template): return .template(template)
-        case .failure: return .literal(.string(text), location)
         }
     }
 }

@@ -18,9 +18,9 @@ struct ManifestDecoder {
         self.reader = NodeReader(file: RepoPath.relative(path, to: root) ?? path)
     }
 
-    static let projectKeys = ["kind", "name", "vars", "terraform", "prune"]
+    static let projectKeys = ["kind", "name", "vars", "terraform", "prune", "apps"]
     static let infrastructureKeys = [
-        "kind", "name", "vars", "drift", "cloud", "backend", "network", "domain", "kubernetes", "addons", "units",
+        "kind", "name", "vars", "drift", "cloud", "backend", "network", "domain", "kubernetes", "addons", "units", "apps",
     ]
 
     /// The value of the document's `kind` key, if it is a mapping with a string `kind`.
@@ -49,6 +49,7 @@ struct ManifestDecoder {
             case "vars": project.vars = decodeVars(entry.value, "vars")
             case "prune": project.prune = reader.bool(entry.value, "prune") ?? false
             case "terraform": project.terraform = decodeTerraform(entry.value)
+            case "apps": project.apps = decodeApps(entry.value, inProject: true)
             default: break
             }
         }

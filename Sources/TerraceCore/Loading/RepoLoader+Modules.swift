@@ -14,6 +14,10 @@ extension RepoLoader {
         var modules: [ModuleSource: ResolvedModule] = [:]
         var diagnostics: [Diagnostic] = []
         for source in order {
+            if case .kubernetes(let kind) = source {
+                modules[source] = kind.module(repositoryRoot: root)
+                continue
+            }
             let locations = users[source] ?? []
             switch locate(source, root: root, checkouts: checkouts) {
             case .failure(let problem):
@@ -75,6 +79,8 @@ extension RepoLoader {
             return .success((RepoPath.join(builtinModules, path), "builtin:\(path)"))
         case .local(let path):
             return .success((path, RepoPath.relative(path, to: root) ?? path))
+        case .kubernetes(let kind):
+            return .success((root, "kubernetes:\(kind.rawValue)"))
         case .git(let git):
             switch checkouts[GitModuleSource(url: git.url, ref: git.ref)] {
             case .success(let checkout):
@@ -115,7 +121,7 @@ extension RepoLoader {
             switch source {
             case .local: RepoPath.relative(directory, to: root) ?? directory
             case .git: directory
-            case .builtin: displayName
+            case .builtin, .kubernetes: displayName
             }
         for file in files {
             let path = RepoPath.join(directory, file)

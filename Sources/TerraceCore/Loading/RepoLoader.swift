@@ -69,6 +69,7 @@ public struct RepoLoader: Sendable {
             infrastructures.append(infrastructure)
         }
         infrastructures.sort { $0.name < $1.name }
+        diagnostics += Self.checkProjectApps(project, infrastructures: infrastructures)
 
         // Step 3: resolve and read every module once.
         let (modules, moduleProblems) = await resolveModules(root: root, infrastructures: infrastructures)
@@ -172,5 +173,25 @@ public struct RepoLoader: Sendable {
         default:
             return .error(SourceLocation(file: file), "invalid YAML")
         }
+    }
+
+    /// Problems of the apps of `terrace.yaml`: a name used twice, or an infrastructure named that does not exist.
+    static func checkProjectApps(_ project: Project, infrastructures: [Infrastructure]) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        var seen: [String: SourceLocation] = [:]
+        let names = infrastructures.map(\.name)
+        for app in project.apps {
+            if let first = seen[app.unit.name] {
+                diagnostics.append(.error(app.unit.location, "duplicate app name `\(app.unit.name)`", hint: "first declared at \(first)"))
+            }
+            seen[app.unit.name] = seen[app.unit.name] ?? app.unit.location
+            for limit in app.infrastructures ?? [] where !names.contains(limit.value) {
+                diagnostics.append(.error(
+                    limit.location, "app `\(app.unit.name)` is limited to unknown infrastructure `\(limit.value)`",
+                    hint: Suggestions.closest(to: limit.value, in: names).map { "did you mean `\($0)`?" }
+                        ?? "infrastructures: " + names.joined(separator: ", ")))
+            }
+        }
+        return diagnostics
     }
 }

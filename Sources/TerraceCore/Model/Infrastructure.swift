@@ -14,6 +14,8 @@ public struct Infrastructure: Hashable, Sendable {
     public var backend: BackendSettings
     /// Whether drift is corrected by re-applying (`drift: correct`) or only reported.
     public var correctDrift: Bool
+    /// The cluster Terrace did not create, when `kubernetes: {existing: …}` names one.
+    public var existingCluster: ExistingCluster?
     /// The units: built-in sections first, in the product's order, then the `units` list in order.
     public var units: [UnitSpec]
 
@@ -26,8 +28,10 @@ public struct Infrastructure: Hashable, Sendable {
         cloud: CloudSettings,
         backend: BackendSettings,
         correctDrift: Bool = false,
+        existingCluster: ExistingCluster? = nil,
         units: [UnitSpec] = []
     ) {
+        self.existingCluster = existingCluster
         self.name = name
         self.file = file
         self.location = location
@@ -37,6 +41,9 @@ public struct Infrastructure: Hashable, Sendable {
         self.correctDrift = correctDrift
         self.units = units
     }
+
+    /// Whether the infrastructure has a cluster: one Terrace makes (a `kubernetes` unit) or an existing one.
+    public var hasCluster: Bool { existingCluster != nil || unit(named: "kubernetes") != nil }
 
     /// The unit named `name`, if any.
     public func unit(named name: String) -> UnitSpec? {

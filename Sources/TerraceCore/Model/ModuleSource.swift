@@ -6,12 +6,15 @@ public enum ModuleSource: Hashable, Sendable, CustomStringConvertible {
     case local(String)
     /// A git repository: `git::URL//SUBDIR?ref=REF`.
     case git(GitModuleSource)
+    /// Work Terrace does in a cluster itself (no Terraform): the `argocd` unit or an app.
+    case kubernetes(KubernetesUnitKind)
 
     public var description: String {
         switch self {
         case .builtin(let path): "builtin:\(path)"
         case .local(let path): path
         case .git(let source): source.description
+        case .kubernetes(let kind): "kubernetes:\(kind.rawValue)"
         }
     }
 }

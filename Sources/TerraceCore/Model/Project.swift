@@ -10,6 +10,9 @@ public struct Project: Hashable, Sendable {
     public var prune: Bool
     /// Where the project document starts, when there is one.
     public var location: SourceLocation?
+    /// Apps common to every infrastructure with a cluster (`apps:` in `terrace.yaml`), each optionally limited to
+    /// named infrastructures.
+    public var apps: [ProjectApp] = []
 
     /// Creates project settings.
     public init(

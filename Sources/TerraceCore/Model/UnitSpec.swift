@@ -1,9 +1,24 @@
-/// One unit of an infrastructure: a Terraform module with its inputs and dependencies.
+/// One unit of an infrastructure: a Terraform module, or work Terrace does in the cluster (``ModuleSource/kubernetes(_:)``),
+/// with its inputs and dependencies.
 public struct UnitSpec: Hashable, Sendable {
     /// Whether the unit comes from a built-in section or the `units` list.
     public enum Kind: Hashable, Sendable {
         case builtin(BuiltinSection)
         case custom
+        /// The `argocd` unit, present whenever the infrastructure has a cluster.
+        case argocd
+        /// An app from the `apps` list (of the manifest or of `terrace.yaml`).
+        case app
+
+        /// How the kind is shown in plans and status: `builtin`, `custom`, `argocd` or `app`.
+        public var label: String {
+            switch self {
+            case .builtin: "builtin"
+            case .custom: "custom"
+            case .argocd: "argocd"
+            case .app: "app"
+            }
+        }
     }
 
     /// The unit's name, unique within its infrastructure.

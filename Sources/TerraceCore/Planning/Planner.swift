@@ -45,7 +45,7 @@ public enum Planner {
             let known = !inputs.values.contains { $0.containsUnknown }
             let desired = known ? DesiredState(module: module, infrastructure: infrastructure, inputs: inputs) : nil
             var plan = UnitPlan(
-                name: name, kind: unit.kind == .custom ? "custom" : "builtin", module: module.displayName,
+                name: name, kind: unit.kind.label, module: module.displayName,
                 action: .create, pendingUpstream: pending, reasons: [], dependsOn: graph.upstream[name] ?? [],
                 digest: desired?.digest, recordedDigest: unitRecord?.digest, resources: nil, resourcesNote: nil)
             if let unitRecord {

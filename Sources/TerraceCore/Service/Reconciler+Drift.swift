@@ -37,7 +37,8 @@ extension Reconciler {
             else { continue }
             jobs[unit.name] = UnitJob(
                 runID: runID, infrastructure: name, unit: unit.name, module: module, inputs: inputs,
-                cloud: infrastructure.cloud, backend: infrastructure.backend)
+                cloud: infrastructure.cloud, backend: infrastructure.backend, existingCluster: infrastructure.existingCluster,
+                inventory: record.units[unit.name]?.inventory ?? [])
         }
         let names = jobs.keys.sorted()
         let results = await Planner.summaries(

@@ -16,6 +16,10 @@ public protocol StateStore: Sendable {
     func unitsWithState(infrastructure: String) async throws(StateStoreError) -> [String]
     /// Forgets the Terraform state of a unit that was destroyed.
     func removeUnitState(infrastructure: String, unit: String) async throws(StateStoreError)
+    /// Keeps a file for people beside the record (the cluster's `kubeconfig`); it must hold no secret.
+    func saveArtifact(infrastructure: String, name: String, contents: [UInt8]) async throws(StateStoreError)
+    /// Removes a file kept by ``saveArtifact(infrastructure:name:contents:)``; nothing when there is none.
+    func removeArtifact(infrastructure: String, name: String) async throws(StateStoreError)
 }
 
 extension StateStore {
@@ -24,6 +28,12 @@ extension StateStore {
 
     /// Stores that do not hold Terraform state have none to forget.
     public func removeUnitState(infrastructure: String, unit: String) async throws(StateStoreError) {}
+
+    /// Stores without a place for files for people keep none.
+    public func saveArtifact(infrastructure: String, name: String, contents: [UInt8]) async throws(StateStoreError) {}
+
+    /// Stores without a place for files for people have none to remove.
+    public func removeArtifact(infrastructure: String, name: String) async throws(StateStoreError) {}
 }
 
 /// A state store could not be read or written.
@@ -88,5 +98,16 @@ public actor InMemoryStateStore: StateStore {
 
     public func removeUnitState(infrastructure: String, unit: String) throws(StateStoreError) {
         unrecordedState[infrastructure]?.remove(unit)
+    }
+
+    /// Files kept for people, by infrastructure and name.
+    public private(set) var artifacts: [String: [String: [UInt8]]] = [:]
+
+    public func saveArtifact(infrastructure: String, name: String, contents: [UInt8]) throws(StateStoreError) {
+        artifacts[infrastructure, default: [:]][name] = contents
+    }
+
+    public func removeArtifact(infrastructure: String, name: String) throws(StateStoreError) {
+        artifacts[infrastructure]?[name] = nil
     }
 }

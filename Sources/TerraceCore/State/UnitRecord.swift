@@ -22,13 +22,17 @@ public struct UnitRecord: Codable, Hashable, Sendable {
     public var appliedAt: Date
     /// The git revision the apply came from, when known.
     public var revision: String?
+    /// For a Kubernetes unit, the objects it applied (`apiVersion Kind namespace/name`), so that objects it no longer
+    /// renders, and all of them on destroy, are deleted; nil for Terraform units.
+    public var inventory: [String]?
 
     /// Creates a record.
     public init(
         digest: String, moduleDigest: String, settingsDigest: String, inputDigests: [String: String],
         outputs: [String: Value] = [:], sensitiveOutputs: [String] = [], dependsOn: [String] = [], module: String,
-        appliedAt: Date, revision: String? = nil
+        appliedAt: Date, revision: String? = nil, inventory: [String]? = nil
     ) {
+        self.inventory = inventory
         self.digest = digest
         self.moduleDigest = moduleDigest
         self.settingsDigest = settingsDigest

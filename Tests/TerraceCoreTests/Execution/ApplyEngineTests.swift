@@ -42,7 +42,7 @@ struct ApplyEngineTests {
         let events = EventLog()
         let run = try await harness.apply(parallelism: 2) { events.append($0) }
         #expect(run.succeeded)
-        #expect(run.results.count == 7 && run.count(.applied) == 7)
+        #expect(run.results.count == 8 && run.count(.applied) == 8)
         let applied = await harness.executor.appliedUnits
         let graph = try #require(try await harness.repo.loadValid().graphs["dev"])
         for (index, unit) in applied.enumerated() {
@@ -52,7 +52,7 @@ struct ApplyEngineTests {
         }
         #expect(await harness.executor.maxConcurrent == 2, "network and domain run side by side, never more than 2")
         let record = try #require(try await harness.store.load(infrastructure: "dev"))
-        #expect(record.units.count == 7)
+        #expect(record.units.count == 8)
         #expect(record.units["api"]?.dependsOn == ["backend", "network"])
         // Upstream outputs flow into inputs.
         let apiCall = await harness.executor.calls.first { $0.unit == "api" }
@@ -70,7 +70,7 @@ struct ApplyEngineTests {
         await harness.executor.resetCalls()
         let run = try await harness.apply()
         #expect(run.succeeded)
-        #expect(run.count(.unchanged) == 7)
+        #expect(run.count(.unchanged) == 8)
         #expect(await harness.executor.calls.isEmpty)
     }
 
@@ -97,7 +97,7 @@ struct ApplyEngineTests {
         let run = try await harness.apply()
         #expect(await harness.executor.appliedUnits == ["network"])
         #expect(run.results.first { $0.unit == "network" }?.outputsChanged == false)
-        #expect(run.count(.unchanged) == 6)
+        #expect(run.count(.unchanged) == 7)
     }
 
     @Test("a failed unit blocks its dependents, independent units finish, its record stays as it was")
@@ -135,7 +135,7 @@ struct ApplyEngineTests {
         #expect(calls.map(\.operation) == ["destroy", "destroy"])
         #expect(calls.map(\.unit) == ["web", "api"])
         #expect(calls.allSatisfy { $0.emptyConfiguration })
-        #expect(try await harness.store.load(infrastructure: "dev")?.units.keys.sorted() == ["addons", "backend", "domain", "kubernetes", "network"])
+        #expect(try await harness.store.load(infrastructure: "dev")?.units.keys.sorted() == ["addons", "argocd", "backend", "domain", "kubernetes", "network"])
     }
 
     @Test("destroy removes every unit in reverse dependency order, then the record")
@@ -144,7 +144,7 @@ struct ApplyEngineTests {
         _ = try await harness.apply()
         await harness.executor.resetCalls()
         let run = try await harness.destroy()
-        #expect(run.succeeded && run.count(.destroyed) == 7)
+        #expect(run.succeeded && run.count(.destroyed) == 8)
         let order = await harness.executor.calls.map(\.unit)
         #expect(order.last == "backend")
         #expect(order.firstIndex(of: "web") ?? .max < order.firstIndex(of: "api") ?? 0)
@@ -170,7 +170,7 @@ struct ApplyEngineTests {
         try await Task.sleep(for: .milliseconds(50))
         try await lock.release(held)
         let run = await waited
-        #expect(run.succeeded && run.count(.applied) == 7)
+        #expect(run.succeeded && run.count(.applied) == 8)
         #expect(await harness.lock.holding("dev") == nil, "the run released its lock")
     }
 
@@ -216,7 +216,7 @@ struct UnrecordedStateTests {
         await harness.store.addUnrecordedState(infrastructure: "dev", unit: "half-applied")
         await harness.executor.resetCalls()
         let run = try await harness.destroy()
-        #expect(run.succeeded && run.count(.destroyed) == 8)
+        #expect(run.succeeded && run.count(.destroyed) == 9)
         let call = await harness.executor.calls.first { $0.unit == "half-applied" }
         #expect(call?.emptyConfiguration == true)
         #expect(try await harness.store.unitsWithState(infrastructure: "dev").isEmpty, "destroyed state is forgotten")

@@ -17,7 +17,7 @@ struct RepoLoaderTests {
         #expect(dev.file == "infra/dev.yaml")
         #expect(dev.cloud == CloudSettings(provider: "aws", region: "eu-west-1", endpoint: "http://127.0.0.1:5000"))
         #expect(dev.backend.bucket == "acme-dev-state")
-        #expect(dev.units.map(\.name) == ["backend", "network", "domain", "kubernetes", "addons", "api", "web"])
+        #expect(dev.units.map(\.name) == ["backend", "network", "domain", "kubernetes", "addons", "api", "web", "argocd"])
         #expect(dev.unit(named: "network")?.module == .builtin("aws/network"))
         #expect(dev.unit(named: "api")?.module == .local("/repo/modules/app"))
 
@@ -39,7 +39,7 @@ struct RepoLoaderTests {
         let prod = try #require(repository.infrastructure(named: "prod"))
         #expect(prod.backend.bucket == "acme-prod-tfstate")
         #expect(prod.units.map(\.name) == ["network", "api"])
-        #expect(repository.modules.count == 6)
+        #expect(repository.modules.count == 7)
     }
 
     @Test("a repository without terrace.yaml takes its project name from the folder")

@@ -20,9 +20,9 @@ struct PlannerTests {
     func everythingNew() async throws {
         let plan = try await plan(TestRepo(Fixtures.valid), [])
         #expect(plan.hasChanges)
-        #expect(plan.summary.create == 9)
+        #expect(plan.summary.create == 10)
         let dev = try #require(plan.infrastructures.first)
-        #expect(dev.units.map(\.name) == ["backend", "network", "domain", "kubernetes", "api", "addons", "web"])
+        #expect(dev.units.map(\.name) == ["backend", "network", "domain", "kubernetes", "api", "addons", "web", "argocd"])
         #expect(dev.units.allSatisfy { $0.action == .create })
         // Units whose inputs need upstream outputs have no digest yet; the others do.
         #expect(dev.units.first { $0.name == "backend" }?.digest != nil)
@@ -37,7 +37,7 @@ struct PlannerTests {
         let records = try ["dev", "prod"].map { try SimulatedApply.record(repository, infrastructure: $0) }
         let plan = try await plan(repo, records)
         #expect(!plan.hasChanges)
-        #expect(plan.summary.unchanged == 9)
+        #expect(plan.summary.unchanged == 10)
         #expect(plan.infrastructures.flatMap(\.units).allSatisfy { $0.digest != nil && $0.digest == $0.recordedDigest })
     }
 
@@ -119,7 +119,7 @@ struct PlannerTests {
         #expect(units.prefix(2).map(\.name) == ["web", "api"])
         #expect(units.prefix(2).allSatisfy { $0.action == .destroy && $0.reasons == ["no longer declared"] && $0.kind == "removed" })
         #expect(plan.summary.destroy == 2)
-        #expect(plan.summary.unchanged == 5)
+        #expect(plan.summary.unchanged == 6)
     }
 
     @Test("changing the region changes every unit's settings digest")

@@ -114,10 +114,57 @@ resource "aws_eks_cluster" "this" {
     }
   }
 
+  # Access entries (the EKS API) next to the aws-auth ConfigMap; the admin entry below is explicit, so the
+  # creator's implicit one is not made (both would name the same principal).
+  dynamic "access_config" {
+    for_each = var.admin_access ? [true] : []
+
+    content {
+      authentication_mode                         = "API_AND_CONFIG_MAP"
+      bootstrap_cluster_creator_admin_permissions = false
+    }
+  }
+
   tags = merge(var.tags, { Name = var.cluster_name })
 
   # The role must keep its policy while EKS creates and deletes the cluster.
   depends_on = [aws_iam_role_policy_attachment.cluster]
+}
+
+# ------------------------------------------------- cluster-admin for Terrace
+
+# The identity that runs Terrace (for an assumed role, the role itself) gets cluster-admin through an access entry, so
+# Terrace can bootstrap Argo CD and apply apps right after the cluster exists.
+data "aws_caller_identity" "current" {
+  count = var.admin_access ? 1 : 0
+}
+
+data "aws_iam_session_context" "current" {
+  count = var.admin_access ? 1 : 0
+
+  arn = data.aws_caller_identity.current[0].arn
+}
+
+resource "aws_eks_access_entry" "terrace" {
+  count = var.admin_access ? 1 : 0
+
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = data.aws_iam_session_context.current[0].issuer_arn
+  type          = "STANDARD"
+
+  tags = merge(var.tags, { Name = "${var.cluster_name}-terrace" })
+}
+
+resource "aws_eks_access_policy_association" "terrace" {
+  count = var.admin_access ? 1 : 0
+
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = aws_eks_access_entry.terrace[0].principal_arn
+  policy_arn    = "arn:${data.aws_partition.current.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
 }
 
 resource "aws_iam_openid_connect_provider" "this" {

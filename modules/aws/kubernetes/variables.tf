@@ -99,3 +99,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "admin_access" {
+  description = "Grant the identity that runs Terrace cluster-admin through an EKS access entry (authentication mode API_AND_CONFIG_MAP, AmazonEKSClusterAdminPolicy). Set false on AWS emulators without EKS access entries (moto 5.2)."
+  type        = bool
+  default     = true
+}

@@ -1,5 +1,4 @@
 import Foundation
-import TerraceCore
 
 extension Value {
     /// The entry `key` of a map, or nil.
@@ -32,12 +31,12 @@ extension Value {
     }
 
     /// Parses JSON into a value.
-    static func parseJSON(_ bytes: [UInt8]) -> Value? {
+    public static func parseJSON(_ bytes: [UInt8]) -> Value? {
         try? JSONDecoder().decode(Value.self, from: Data(bytes))
     }
 
     /// The value with `key` of a map set to `value` (a map is made when the value is not one).
-    func setting(_ key: String, to value: Value) -> Value {
+    public func setting(_ key: String, to value: Value) -> Value {
         guard case .map(var entries) = self else { return .map([key: value]) }
         entries[key] = value
         return .map(entries)
