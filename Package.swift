@@ -173,7 +173,7 @@ let package = Package(
         // End-to-end: the real terrace binary and Terraform against a local AWS API (moto) on loopback.
         .testTarget(
             name: "TerraceEndToEndTests",
-            dependencies: ["TerraceCore", "TerraceLocal", "TerraceAWS", "TerraceTestSupport"],
+            dependencies: ["TerraceCore", "TerraceLocal", "TerraceAWS", "TerraceKubernetes", "TerraceTestSupport"],
             swiftSettings: strict
         ),
         // The service: router tests (`app.test(.router)`) with fakes, and SQL stores on SQLite and PostgreSQL.

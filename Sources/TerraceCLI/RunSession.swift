@@ -39,10 +39,19 @@ struct RunSession {
     /// driver for the `argocd` unit and apps).
     func executor(root: String) async throws -> any UnitExecutor {
         let binary = repository.project.terraform.binary
-        do {
-            _ = try await TerraformExecutor.checkBinary(binary)
-        } catch {
-            throw CommandFailure(error.message)
+        // Infrastructures with only in-cluster units (an existing cluster, apps) need no Terraform on the machine.
+        let needsTerraform = selected.contains { infrastructure in
+            infrastructure.units.contains { unit in
+                if case .kubernetes = unit.module { return false }
+                return true
+            }
+        }
+        if needsTerraform {
+            do {
+                _ = try await TerraformExecutor.checkBinary(binary)
+            } catch {
+                throw CommandFailure(error.message)
+            }
         }
         let terraform = TerraformExecutor(
             binary: binary, workRoot: root + "/.terrace/work", logRoot: root + "/.terrace/logs",

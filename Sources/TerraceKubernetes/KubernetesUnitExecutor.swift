@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import TerraceAWS
 import TerraceCore
 
@@ -49,12 +50,40 @@ public struct KubernetesUnitExecutor: UnitExecutor {
 
     public func apply(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) -> UnitOutputs {
         progress(.apply)
-        return try await withClient(job, phase: .apply) { client async throws(KubernetesError) in
-            switch kind(of: job) {
-            case .argocd: try await applyArgoCD(job, client: client, progress: progress)
-            case .app: try await applyApp(job, client: client, progress: progress)
-            }
+        // Once waiting, everything was applied: a failure from then on still leaves objects the record must keep.
+        let waiting = Mutex(false)
+        let tracked: @Sendable (UnitPhase) -> Void = { phase in
+            if phase == .wait { waiting.withLock { $0 = true } }
+            progress(phase)
         }
+        do throws(UnitFailure) {
+            return try await withClient(job, phase: .apply) { client async throws(KubernetesError) in
+                switch kind(of: job) {
+                case .argocd: try await applyArgoCD(job, client: client, progress: tracked)
+                case .app: try await applyApp(job, client: client, progress: tracked)
+                }
+            }
+        } catch {
+            guard waiting.withLock({ $0 }) else { throw error }
+            var failure = error
+            failure.phase = .wait
+            failure.inventory = await renderedInventory(job)
+            throw failure
+        }
+    }
+
+    /// The inventory keys of the objects the job renders; nil when they cannot be rendered.
+    func renderedInventory(_ job: UnitJob) async -> [String]? {
+        let objects: [Value]
+        switch kind(of: job) {
+        case .argocd:
+            guard let (install, secret) = try? await argoCDObjects(job) else { return nil }
+            objects = install.objects + [secret]
+        case .app:
+            guard let application = try? ArgoCDApplication(inputs: job.inputs) else { return nil }
+            objects = [application.object]
+        }
+        return objects.compactMap { try? ObjectReference(of: $0).inventoryKey }
     }
 
     public func destroy(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) {

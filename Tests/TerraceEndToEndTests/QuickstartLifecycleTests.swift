@@ -2,15 +2,17 @@ import Foundation
 import TerraceTestSupport
 import Testing
 
-/// The quickstart's whole life against a local AWS API (moto) with the real Terraform: apply, verify through
-/// the AWS API, re-apply with no Terraform, change one unit, race two applies, remove a unit, fail a unit,
-/// destroy everything.
+/// The quickstart's whole life against a local AWS API (moto) with the real Terraform and a stand-in cluster (the
+/// Kubernetes API test server acting as its controllers): apply, verify through the AWS and Kubernetes APIs, re-apply
+/// with no Terraform and no Kubernetes request, change one unit, race two applies, remove a unit, change and remove an
+/// app, fail a unit and an app, destroy everything (apps, then Argo CD, then the cluster).
 @Suite("End to end: the quickstart against a local AWS API", .serialized, .timeLimit(.minutes(20)))
 struct QuickstartLifecycleTests {
     @Test("apply, re-apply, change, lock, remove, fail, destroy")
     func lifecycle() async throws {
         try await MotoServer.with { server in
-            let workspace = try QuickstartWorkspace(server: server)
+          try await KubernetesTestServer.with(establishDelay: 0.1, simulateControllers: true, acceptEKSTokens: true) { cluster in
+            let workspace = try QuickstartWorkspace(server: server, cluster: cluster)
             defer { workspace.remove() }
             let aws = workspace.aws
 
@@ -19,8 +21,15 @@ struct QuickstartLifecycleTests {
             #expect(first.status == 0, "\(first.stdout)\n\(first.stderr)")
             #expect(QuickstartWorkspace.outcomes(first) == [
                 "backend": "applied", "network": "applied", "domain": "applied", "kubernetes": "applied", "assets": "applied",
-                "addons": "applied",
+                "addons": "applied", "argocd": "applied", "podinfo": "applied", "guestbook": "applied",
             ])
+            // In the cluster: Argo CD, and the two apps Synced and Healthy, reached with EKS tokens.
+            let applications = try #require(try await workspace.applications())
+            #expect(applications.keys.sorted() == ["guestbook", "podinfo"])
+            #expect(applications["podinfo"]?["spec"]?["source"]?["helm"]?["valuesObject"]?["ingress"]?["hosts"]?.listValue?.first?["host"]
+                == "podinfo.demo.example.com", "templated from the domain's output")
+            #expect(applications["guestbook"]?["status"]?["health"]?["status"] == "Healthy")
+            #expect(!cluster.log().contains("EKS token refused"))
             let vpcs = try await aws.list(["ec2", "describe-vpcs", "--filters", "Name=cidr,Values=10.20.0.0/16"], "Vpcs")
             #expect(vpcs.count == 1)
             let vpcID = try #require(vpcs.first?["VpcId"] as? String)
@@ -37,6 +46,7 @@ struct QuickstartLifecycleTests {
                 #expect(stateKeys.contains("demo/\(unit)/terraform.tfstate"), "state of \(unit) in the bucket")
             }
             #expect(stateKeys.contains("terrace/demo/record.json"))
+            #expect(stateKeys.contains("terrace/demo/kubeconfig"), "the cluster's kubeconfig is kept beside the record")
             #expect(!stateKeys.contains("terrace/demo/terrace.lock"), "the lock is released")
 
             // Outputs are recorded; the admin password never appears.
@@ -45,12 +55,14 @@ struct QuickstartLifecycleTests {
             #expect(outputs.stdout.contains("\"vpc_id\" : \"\(vpcID)\""))
             #expect(!outputs.stdout.lowercased().contains("password"))
 
-            // 2. Apply again: no Terraform runs at all.
+            // 2. Apply again: no Terraform runs at all, and the cluster hears nothing.
             workspace.shim.reset()
+            let requestsBefore = workspace.clusterRequests().count
             let again = try await workspace.terrace(["apply", "--auto-approve"])
             #expect(again.status == 0)
-            #expect(again.stdout.contains("No changes. 6 units unchanged; no Terraform ran."))
+            #expect(again.stdout.contains("No changes. 9 units unchanged; no Terraform ran."))
             #expect(workspace.shim.invocations().isEmpty)
+            #expect(workspace.clusterRequests().count == requestsBefore)
 
             // 3. Change one custom unit's input: only that unit runs.
             try workspace.edit { $0.replacingOccurrences(of: "environment: ${infra.vars.environment}", with: "environment: demo-2") }
@@ -89,10 +101,31 @@ struct QuickstartLifecycleTests {
             #expect(removed.status == 0, "\(removed.stderr)")
             #expect(QuickstartWorkspace.outcomes(removed) == [
                 "assets": "destroyed", "backend": "unchanged", "network": "unchanged", "domain": "unchanged", "kubernetes": "unchanged",
-                "addons": "unchanged",
+                "addons": "unchanged", "argocd": "unchanged", "podinfo": "unchanged", "guestbook": "unchanged",
             ])
             let buckets = try await aws.list(["s3api", "list-buckets"], "Buckets").compactMap { $0["Name"] as? String }
             #expect(!buckets.contains("quickstart-demo-assets"))
+
+            // 5b. One app's values change: only its Application is patched.
+            try workspace.edit { $0.replacingOccurrences(of: "replicaCount: 2", with: "replicaCount: 3") }
+            let marker = workspace.clusterRequests().count
+            let revalued = try await workspace.terrace(["apply", "--auto-approve", "--json"])
+            #expect(revalued.status == 0, "\(revalued.stderr)")
+            #expect(QuickstartWorkspace.outcomes(revalued).filter { $0.value != "unchanged" } == ["podinfo": "applied"])
+            let writes = workspace.clusterRequests().dropFirst(marker).filter { !$0.contains(" GET ") }
+            #expect(writes.count == 1 && writes.first?.contains("PATCH /apis/argoproj.io/v1alpha1/namespaces/argocd/applications/podinfo?") == true, "\(writes)")
+            #expect(try await workspace.applications()?["podinfo"]?["spec"]?["source"]?["helm"]?["valuesObject"]?["replicaCount"] == 3)
+
+            // 5c. An app removed from the manifest: its Application is deleted (its finalizer ran).
+            try workspace.edit { text in
+                text.replacingOccurrences(
+                    of: "  - name: guestbook\n    source: {repo: https://github.com/argoproj/argocd-example-apps.git, path: guestbook, ref: master}\n    dependsOn: [podinfo]\n",
+                    with: "")
+            }
+            let appRemoved = try await workspace.terrace(["apply", "--auto-approve", "--json"])
+            #expect(appRemoved.status == 0, "\(appRemoved.stderr)")
+            #expect(QuickstartWorkspace.outcomes(appRemoved)["guestbook"] == "destroyed")
+            #expect(try await workspace.applications()?.keys.sorted() == ["podinfo"])
 
             // 6. A unit the provider rejects: its dependents do not run, independent units finish, its record stays empty.
             try FileManager.default.createDirectory(at: workspace.repo.appendingPathComponent("modules/param"), withIntermediateDirectories: true)
@@ -107,6 +140,19 @@ struct QuickstartLifecycleTests {
                 output "name" { value = aws_ssm_parameter.this.name }
 
                 """.write(to: workspace.repo.appendingPathComponent("modules/param/main.tf"), atomically: true, encoding: .utf8)
+            // An app Argo CD reports Degraded (the stand-in controller's `simulate`), with an app depending on it.
+            try workspace.edit { text in
+                text.replacingOccurrences(of: "apps:\n", with: """
+                    apps:
+                      - name: shaky
+                        chart: {repo: https://charts.example.com, name: shaky, version: 0.1.0}
+                        values: {simulate: Degraded}
+                      - name: after-shaky
+                        source: {repo: https://git.example.com/deploy.git, path: after}
+                        dependsOn: [shaky]
+
+                    """)
+            }
             try workspace.edit { text in
                 text + """
                     units:
@@ -127,6 +173,9 @@ struct QuickstartLifecycleTests {
             #expect(failing.stdout.contains("✗ demo/broken failed"), "\(failing.stdout)")
             #expect(failing.stdout.contains("- demo/after-broken not run: depends on failed unit `broken`"))
             #expect(failing.stdout.contains("✓ demo/independent applied"))
+            #expect(failing.stdout.contains("✗ demo/shaky failed"), "\(failing.stdout)")
+            #expect(failing.stdout.contains("app `shaky` failed: Degraded: Deployment shaky has 0 available replicas"), "\(failing.stdout)")
+            #expect(failing.stdout.contains("- demo/after-shaky not run: depends on failed unit `shaky`"))
             #expect(failing.stdout.contains("demo apply failed in "))
             #expect(failing.stdout.contains("last lines of "))
             let recordText = try String(contentsOf: try await recordFile(aws: aws, folder: workspace.folder), encoding: .utf8)
@@ -134,16 +183,29 @@ struct QuickstartLifecycleTests {
             #expect(!recordText.contains("\"broken\""))
             #expect(!recordText.contains("\"after-broken\""))
 
-            // 7. Destroy: nothing is left but the state bucket.
-            let destroyed = try await workspace.terrace(["destroy", "--auto-approve"])
+            // 7. Destroy: nothing is left but the state bucket; apps go first, then Argo CD, then the cluster.
+            let destroyed = try await workspace.terrace(["destroy", "--auto-approve", "--json"])
             #expect(destroyed.status == 0, "\(destroyed.stdout)\n\(destroyed.stderr)")
+            let order = QuickstartWorkspace.finishedOrder(destroyed)
+            let position = { (unit: String) in order.firstIndex(of: unit) ?? -1 }
+            #expect(position("podinfo") >= 0 && position("shaky") >= 0, "\(order)")
+            #expect(position("podinfo") < position("argocd") && position("shaky") < position("argocd"), "\(order)")
+            #expect(position("argocd") < position("kubernetes"), "\(order)")
+            #expect(try await workspace.applications() == nil, "Argo CD and its CRDs are gone")
+            #expect(!stateKeysAfterDestroyContainKubeconfig(try await aws.list(
+                ["s3api", "list-objects-v2", "--bucket", "quickstart-demo-tfstate"], "Contents")))
             #expect(try await aws.list(["ec2", "describe-vpcs", "--filters", "Name=cidr,Values=10.20.0.0/16"], "Vpcs").isEmpty)
             #expect(try await aws.list(["route53", "list-hosted-zones"], "HostedZones").isEmpty)
             #expect(try await aws.strings(["eks", "list-clusters"], "clusters").isEmpty)
             #expect(try await aws.list(["secretsmanager", "list-secrets"], "SecretList").isEmpty)
             #expect(try await aws.list(["ssm", "describe-parameters"], "Parameters").isEmpty)
             #expect(try await aws.list(["s3api", "list-buckets"], "Buckets").compactMap { $0["Name"] as? String } == ["quickstart-demo-tfstate"])
+          }
         }
+    }
+
+    private func stateKeysAfterDestroyContainKubeconfig(_ objects: [[String: Any]]) -> Bool {
+        objects.contains { $0["Key"] as? String == "terrace/demo/kubeconfig" }
     }
 
     /// Downloads Terrace's record of `demo` into the workspace and returns its file.

@@ -131,8 +131,11 @@ import Testing
                 await #expect {
                     _ = try await context.executor.apply(context.app("broken", values: ["simulate": .string(simulated)])) { _ in }
                 } throws: { error in
-                    let message = (error as? UnitFailure)?.message ?? ""
+                    let failure = error as? UnitFailure
+                    let message = failure?.message ?? ""
+                    // What it applied is handed back, so the record keeps it for removal and destroy.
                     return message.contains("app `broken` failed: \(simulated)") && message.contains("Application argocd/broken")
+                        && failure?.phase == .wait && failure?.inventory == ["argoproj.io/v1alpha1 Application argocd/broken"]
                 }
             }
             await #expect {

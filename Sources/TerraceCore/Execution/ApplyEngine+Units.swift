@@ -57,9 +57,22 @@ extension ApplyEngine {
                 await board.setOutputs(name, outputs.values)
                 return await finish(UnitResult(unit: name, outcome: .applied, outputsChanged: previous.map { $0.outputs != outputs.values } ?? true))
             } catch {
+                var message = "\(error.phase.rawValue) failed: \(error.message)"
+                if let applied = error.inventory {
+                    // What was applied stays tracked; the empty digest makes the next apply run the unit again.
+                    var kept = previous ?? UnitRecord(
+                        digest: "", moduleDigest: desired.moduleDigest, settingsDigest: desired.settingsDigest, inputDigests: [:],
+                        dependsOn: graph.upstream[name] ?? [], module: module.displayName, appliedAt: Date(), revision: options.revision)
+                    kept.digest = ""
+                    kept.inventory = (kept.inventory ?? []) + applied.filter { !(kept.inventory ?? []).contains($0) }
+                    do throws(StateStoreError) {
+                        try await keeper.applied(name, kept)
+                    } catch {
+                        message += "; what it applied could not be recorded: \(error.message)"
+                    }
+                }
                 return await finish(UnitResult(
-                    unit: name, outcome: .failed, message: "\(error.phase.rawValue) failed: \(error.message)",
-                    logTail: error.logTail, logPath: error.logPath))
+                    unit: name, outcome: .failed, message: message, logTail: error.logTail, logPath: error.logPath))
             }
         }
         return await blockedResults(states, graph: graph, infrastructure: infrastructure.name, board: board, events: events)

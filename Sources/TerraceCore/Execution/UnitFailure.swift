@@ -24,9 +24,15 @@ public struct UnitFailure: Error, Hashable, Sendable {
     public var logTail: [String]
     /// The full log file, when one was written.
     public var logPath: String?
+    /// For a Kubernetes unit that applied objects before it failed (an app whose Application turned `Degraded`), what
+    /// it applied: recorded, so that removing or destroying the unit deletes it.
+    public var inventory: [String]?
 
     /// Creates a failure.
-    public init(_ code: Code, phase: UnitPhase, _ message: String, logTail: [String] = [], logPath: String? = nil) {
+    public init(
+        _ code: Code, phase: UnitPhase, _ message: String, logTail: [String] = [], logPath: String? = nil, inventory: [String]? = nil
+    ) {
+        self.inventory = inventory
         self.code = code
         self.phase = phase
         self.message = message

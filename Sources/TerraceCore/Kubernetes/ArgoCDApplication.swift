@@ -108,8 +108,10 @@ public struct ArgoCDApplication: Hashable, Sendable {
     public func verdict(_ live: Value?) -> Verdict {
         guard let live else { return .waiting("the Application does not exist") }
         let status = live["status"]
-        let askedSource = object["spec"]?["source"]
-        let comparedSource = status?["sync"]?["comparedTo"]?["source"]
+        // A multi-source Application (`spec.sources`) is compared by its `sources`.
+        let key = object["spec"]?["sources"] != nil ? "sources" : "source"
+        let askedSource = object["spec"]?[key]
+        let comparedSource = status?["sync"]?["comparedTo"]?[key]
         // Status written for an earlier spec says nothing about this one.
         let current = comparedSource == nil || askedSource == nil || comparedSource == askedSource
         for condition in status?["conditions"]?.listValue ?? [] {

@@ -96,7 +96,8 @@ extension ManifestDecoder {
         if text.hasPrefix("https://") { return .literal(.string(text), location) }
         if text.hasPrefix("http://") {
             let host = text.dropFirst("http://".count).prefix { $0 != "/" && $0 != ":" }
-            guard ["127.0.0.1", "localhost", "["].contains(String(host)) else {
+            let loopback = text.dropFirst("http://".count).hasPrefix("[::1]") || ["127.0.0.1", "localhost"].contains(String(host))
+            guard loopback else {
                 reader.error(node, "the Argo CD manifest URL `\(text)` is not https", hint: "use an `https://` URL (plain http only on 127.0.0.1)")
                 return nil
             }

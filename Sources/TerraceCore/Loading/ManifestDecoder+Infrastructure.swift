@@ -51,8 +51,15 @@ extension ManifestDecoder {
         {
             existingCluster = decodeExistingCluster(existing, others: fields)
         }
+        // `addons: {argocd: …}` alone is the `argocd` unit's: no Terraform `addons` unit.
+        var onlyArgoCD = false
+        if let entry = byKey["addons"], case .mapping(let mapping) = entry.value {
+            let keys = mapping.keys.map(\.string)
+            onlyArgoCD = !keys.isEmpty && keys.allSatisfy { $0 == KubernetesUnitKind.argocd.rawValue }
+        }
         let present = Set(BuiltinSection.allCases.filter { byKey[$0.rawValue] != nil })
             .subtracting(byKey["kubernetes"] != nil && existingCluster != nil ? [.kubernetes] : [])
+            .subtracting(onlyArgoCD ? [.addons] : [])
         var incomplete = Set<String>()
         for section in BuiltinSection.allCases {
             guard let entry = byKey[section.rawValue], present.contains(section) else { continue }

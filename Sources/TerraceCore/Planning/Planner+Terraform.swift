@@ -31,10 +31,12 @@ extension Planner {
         }
         let jobs = pending
         let results = await summaries(of: jobs.map(\.2), executor: executor, parallelism: parallelism)
-        for (index, (infraIndex, unitIndex, _)) in jobs.enumerated() {
+        for (index, (infraIndex, unitIndex, job)) in jobs.enumerated() {
             switch results[index] {
             case .success(let summary): plan.infrastructures[infraIndex].units[unitIndex].resources = summary
-            case .failure(let failure): plan.infrastructures[infraIndex].units[unitIndex].resourcesNote = "terraform plan failed: \(failure.message)"
+            case .failure(let failure):
+                let what = job.isKubernetes ? "server-side dry run failed" : "terraform plan failed"
+                plan.infrastructures[infraIndex].units[unitIndex].resourcesNote = "\(what): \(failure.message)"
             case nil: break
             }
         }

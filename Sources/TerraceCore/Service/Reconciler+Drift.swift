@@ -62,6 +62,7 @@ extension Reconciler {
         let found = drifted
         let failed = failures
         let clean = summaries
+        let inCluster = Set(jobs.values.filter(\.isKubernetes).map(\.unit))
         await updateStatus(name) { status in
             let now = Date()
             status.lastDriftCheck = now
@@ -69,8 +70,10 @@ extension Reconciler {
                 status.updateUnit(unit) { unitStatus in
                     if let summary = clean[unit], summary.hasChanges {
                         unitStatus.drift = summary
-                        unitStatus.conditions.markFailed(
-                            .drifted, "resources changed outside Terraform: \(summary) (add, change, destroy)", at: now)
+                        let what = inCluster.contains(unit)
+                            ? "objects in the cluster differ from what Terrace applied (server-side dry run)"
+                            : "resources changed outside Terraform"
+                        unitStatus.conditions.markFailed(.drifted, "\(what): \(summary) (add, change, destroy)", at: now)
                     } else {
                         unitStatus.drift = nil
                         unitStatus.conditions.markReady("up to date; no drift", at: now)

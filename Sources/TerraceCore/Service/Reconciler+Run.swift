@@ -209,12 +209,22 @@ extension Reconciler {
                     unitStatus.lastAppliedRevision = run.revision
                     unitStatus.lastAppliedAt = now
                     unitStatus.drift = nil
+                    if let outputs = record?.units[unit.unit]?.outputs, record?.units[unit.unit]?.module == "kubernetes:app" {
+                        unitStatus.sync = outputs["sync_status"]?.stringValue
+                        unitStatus.health = outputs["health"]?.stringValue
+                        unitStatus.syncedRevision = outputs["revision"]?.stringValue
+                    }
                     unitStatus.conditions.markReady("applied revision \(revision)", at: now)
                 case .unchanged:
                     unitStatus.lastAppliedRevision = run.revision
                     if unitStatus.drift == nil { unitStatus.conditions.markReady("up to date", at: now) }
                 case .failed:
                     unitStatus.conditions.markFailed(.applyFailed, unit.message ?? "failed", at: now)
+                    if record?.units[unit.unit]?.module == "kubernetes:app" {
+                        // The Application is not (or no longer) what was asked for; the condition says why.
+                        unitStatus.sync = nil
+                        unitStatus.health = nil
+                    }
                 case .blocked:
                     unitStatus.conditions.markFailed(.dependencyNotReady, unit.message ?? "not run", at: now)
                 case .destroyed:

@@ -14,6 +14,13 @@ public struct UnitStatus: Codable, Hashable, Sendable {
     public var lastAppliedAt: Date?
     /// What the last drift check found changed outside Terraform, when it found something.
     public var drift: ResourceSummary?
+    /// For an app, Argo CD's sync status of its Application when it was last applied (`Synced`).
+    public var sync: String?
+    /// For an app, Argo CD's health of its Application when it was last applied (`Healthy`); a failed app's condition
+    /// says what Argo CD reported instead (`Degraded: …`).
+    public var health: String?
+    /// For an app, the revision Argo CD synced (a chart version or a commit).
+    public var syncedRevision: String?
 
     /// Creates a unit status.
     public init(
