@@ -13,7 +13,7 @@ struct PlanPrinter {
                 var why = unit.reasons.joined(separator: "; ")
                 if showResources, let note = unit.resourcesNote { why += why.isEmpty ? note : " (\(note))" }
                 return [unit.name, unit.actionLabel, unit.module]
-                    + (showResources ? [unit.resources?.description ?? ""] : []) + [why]
+                    + (showResources ? [unit.resources.map { Self.describe($0, kind: unit.kind) } ?? ""] : []) + [why]
             }
             let headers = ["UNIT", "ACTION", "MODULE"] + (showResources ? ["RESOURCES"] : []) + ["WHY"]
             let widths = (0..<(headers.count - 1)).map { column in
@@ -32,6 +32,11 @@ struct PlanPrinter {
         let line = "Plan: \(summary.create) to create, \(summary.update) to update, \(summary.destroy) to destroy, \(summary.unchanged) unchanged."
         output += (plan.hasChanges ? terminal.paint(line, .bold) : terminal.paint("No changes. ", .green) + line) + "\n"
         return output
+    }
+
+    /// A resource summary, or for the `argocd` unit and apps (a server-side dry run) a summary of objects.
+    static func describe(_ summary: ResourceSummary, kind: String) -> String {
+        kind == "argocd" || kind == "app" ? "\(summary) objects" : summary.description
     }
 
     private func pad(_ text: String, _ width: Int) -> String {

@@ -75,6 +75,12 @@ struct ExistingClusterTests {
 
             let repo = try Self.repository(in: folder, kubeconfig: kubeconfig, context: "test")
             let state = folder.appendingPathComponent("state").path
+            // The plan reaches the cluster: a server-side dry run of what the argocd unit would apply.
+            let plan = try await CommandRunner.run(["plan", "--state-dir", state, repo.path], in: folder, environment: Self.noAWS)
+            #expect(plan.status == 2, "\(plan.stdout)\n\(plan.stderr)")
+            #expect(plan.stdout.contains("+61 ~0 -0 objects"), "\(plan.stdout)")
+            #expect(!server.log().contains("PATCH ") || server.log().split(separator: "\n").filter { $0.contains("PATCH ") }
+                .allSatisfy { $0.contains("dryRun=All") }, "a plan writes nothing")
             let first = try await CommandRunner.run(["apply", "--auto-approve", "--state-dir", state, repo.path], in: folder, environment: Self.noAWS)
             #expect(first.status == 0, "\(first.stdout)\n\(first.stderr)")
             #expect(first.stdout.contains("✓ talos/argocd applied") && first.stdout.contains("✓ talos/web applied"), "\(first.stdout)")
@@ -89,6 +95,14 @@ struct ExistingClusterTests {
             #expect(again.status == 0)
             #expect(again.stdout.contains("No changes. 2 units unchanged"), "\(again.stdout)")
             #expect(server.log().split(separator: "\n").count == requests, "no Kubernetes request")
+
+            // Values changed: the dry run shows the one Application that would change.
+            let manifest = repo.appendingPathComponent("infrastructures/talos.yaml")
+            try (try String(contentsOf: manifest, encoding: .utf8)).replacingOccurrences(of: "replicas: 2", with: "replicas: 3")
+                .write(to: manifest, atomically: true, encoding: .utf8)
+            let changed = try await CommandRunner.run(["plan", "--state-dir", state, repo.path], in: folder, environment: Self.noAWS)
+            #expect(changed.status == 2)
+            #expect(changed.stdout.contains("+0 ~1 -0 objects"), "\(changed.stdout)")
 
             let destroyed = try await CommandRunner.run(
                 ["destroy", "--auto-approve", "--state-dir", state, repo.path], in: folder, environment: Self.noAWS)

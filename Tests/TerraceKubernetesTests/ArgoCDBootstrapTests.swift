@@ -35,36 +35,12 @@ import Testing
         }
     }
 
-    /// Applies the phases in order as the `argocd` unit will: the Namespace, the CRDs, a wait for each CRD's
-    /// `Established` (unless the apply's answer already says so), the rest, then the cluster Secret. Returns every
-    /// object as the server answered; `phases` gets each phase's time.
-    static func bootstrap(_ install: ArgoCDInstall, secret: Value, client: KubernetesClient, phases: inout [String])
-        async throws -> [Value]
-    {
-        let clock = ContinuousClock()
-        var mark = clock.now
-        func lap(_ name: String) {
-            phases.append("\(name) \(Int((clock.now - mark) / .milliseconds(1)))ms")
-            mark = clock.now
-        }
-        var applied: [Value] = []
-        applied.append(try await client.apply(install.namespaceObject))
-        lap("namespace")
-        for crd in install.customResourceDefinitions { applied.append(try await client.apply(crd)) }
-        lap("CRDs")
-        // A CRD whose apply answer already says Established (a re-apply) needs no wait.
-        for (crd, answer) in zip(install.customResourceDefinitions, applied.dropFirst())
-        where answer.condition(ArgoCDInstall.establishedCondition)?["status"]?.stringValue != "True" {
-            try await client.waitForCondition(
-                try ObjectReference(of: crd), type: ArgoCDInstall.establishedCondition, timeout: .seconds(30),
-                pollInterval: .milliseconds(50))
-        }
-        lap("Established")
-        for object in install.resources { applied.append(try await client.apply(object)) }
-        lap("\(install.resources.count) others")
-        applied.append(try await client.apply(secret))
-        lap("cluster Secret")
-        return applied
+    /// Applies the phases in order as the `argocd` unit does (``ArgoCDBootstrapper``): the Namespace, the CRDs, a wait
+    /// for each CRD's `Established` (unless the apply's answer already says so), the rest, then the cluster Secret.
+    /// Returns every object as the server answered.
+    static func bootstrap(_ install: ArgoCDInstall, secret: Value, client: KubernetesClient) async throws -> [Value] {
+        let settings = KubernetesUnitSettings(crdTimeout: .seconds(30), pollInterval: .milliseconds(50))
+        return try await ArgoCDBootstrapper(client: client, settings: settings).apply(install, secret: secret)
     }
 
     /// The server's resourceVersion counter now: a write of a fresh probe object takes the next value.
@@ -81,13 +57,12 @@ import Testing
             let clock = ContinuousClock()
             let before = client.requestCounts
             let start = clock.now
-            var phaseTimes: [String] = []
-            let applied = try await Self.bootstrap(install, secret: secret, client: client, phases: &phaseTimes)
+            let applied = try await Self.bootstrap(install, secret: secret, client: client)
             let elapsed = clock.now - start
             let counts = client.requestCounts
             print(
                 "ArgoCD bootstrap (\(install.objects.count + 1) objects): \(counts.requests - before.requests) requests, "
-                    + "\(counts.writes - before.writes) writes, \(counts.retries - before.retries) retries, wall time \(elapsed) (" + phaseTimes.joined(separator: ", ") + ")")
+                    + "\(counts.writes - before.writes) writes, \(counts.retries - before.retries) retries, wall time \(elapsed)")
             #expect(applied.count == 61)
 
             // Every object is where it belongs, as the server has it.
@@ -141,13 +116,12 @@ import Testing
             let versionBefore = try await Self.probeVersion(client, "probe-before")
             let againBefore = client.requestCounts
             let againStart = clock.now
-            var againPhaseTimes: [String] = []
-            let again = try await Self.bootstrap(install, secret: secret, client: client, phases: &againPhaseTimes)
+            let again = try await Self.bootstrap(install, secret: secret, client: client)
             let againElapsed = clock.now - againStart
             let againCounts = client.requestCounts
             print(
                 "ArgoCD re-apply: \(againCounts.requests - againBefore.requests) requests "
-                    + "(\(againCounts.writes - againBefore.writes) PATCHes, all no-ops), wall time \(againElapsed) (" + againPhaseTimes.joined(separator: ", ") + ")")
+                    + "(\(againCounts.writes - againBefore.writes) PATCHes, all no-ops), wall time \(againElapsed)")
             let versionAfter = try await Self.probeVersion(client, "probe-after")
             #expect(versionAfter == versionBefore + 1, "the re-apply wrote \(versionAfter - versionBefore - 1) times")
             #expect(again.count == applied.count)
