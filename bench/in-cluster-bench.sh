@@ -20,6 +20,7 @@ swift build -c release --product terrace >/dev/null
 python3 - .build/release/terrace .build/kube-test-server/kube-test-server "$fixture" "$@" <<'PY'
 import argparse
 import base64
+import hashlib
 import json
 import os
 import re
@@ -171,8 +172,9 @@ class Bench:
         before_tf = self.terraform_runs()
         events = []
         start = time.perf_counter()
+        errors = tempfile.TemporaryFile(mode="w+")
         process = subprocess.Popen([self.terrace] + command, cwd=self.work, env=self.env, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True)
+                                   stderr=errors, text=True)
         for line in process.stdout:
             stamp = time.perf_counter()
             try:
@@ -181,10 +183,11 @@ class Bench:
                 event = {"event": "text", "text": line.rstrip()}
             event["at"] = stamp
             events.append(event)
-        stderr = process.stderr.read()
         process.wait()
         wall = time.perf_counter() - start
         if process.returncode != 0:
+            errors.seek(0)
+            stderr = errors.read()
             tail = "\n".join(json.dumps({k: v for k, v in e.items() if k != "at"}) for e in events[-15:])
             sys.exit(f"terrace {' '.join(command)} failed ({process.returncode}):\n{tail}\n{stderr[-3000:]}")
         time.sleep(0.2)  # the server logs a request after answering it
@@ -281,7 +284,9 @@ def main():
     clusters = []
     try:
         bench = Bench(terrace, work)
-        os.makedirs(os.path.join(bench.cache, "manifests"))
+        if hashlib.sha256(open(args.fixture, "rb").read()).hexdigest() != ARGOCD_SHA256:
+            sys.exit(f"{args.fixture} is not Argo CD v3.5.1's install manifest (its SHA-256 differs)")
+        os.makedirs(os.path.join(bench.cache, "manifests"))  # seeded: Terrace reads it instead of downloading
         shutil.copyfile(args.fixture, os.path.join(bench.cache, "manifests", ARGOCD_SHA256 + ".yaml"))
 
         # (1) Argo CD bootstrap on a fresh cluster, then the argocd unit forced to apply again.

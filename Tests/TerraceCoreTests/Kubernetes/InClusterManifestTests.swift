@@ -247,5 +247,15 @@ struct InClusterManifestTests {
         #expect(throws: KubernetesError.self) {
             try ArgoCDApplication(inputs: inputs.merging(["namespace": "Not_A_Name"]) { _, new in new })
         }
+
+        // A multi-source Application is compared by its `sources`.
+        let sources: Value = [["repoURL": "https://c.example.com", "chart": "web", "targetRevision": "1.0.0"], ["repoURL": "https://g.example.com/v.git", "targetRevision": "main", "ref": "values"]]
+        let multi = try ArgoCDApplication(inputs: inputs.merging(["spec": ["sources": sources]]) { _, new in new })
+        #expect(multi.object["spec"]?["source"] == nil && multi.object["spec"]?["sources"] == sources)
+        let multiLive = multi.object.setting("status", to: [
+            "sync": ["status": "Synced", "revision": "1.0.0", "comparedTo": ["sources": sources]], "health": ["status": "Healthy"],
+            "operationState": ["phase": "Succeeded"],
+        ])
+        #expect(multi.verdict(multiLive) == .ready(revision: "1.0.0", health: "Healthy", sync: "Synced"))
     }
 }
