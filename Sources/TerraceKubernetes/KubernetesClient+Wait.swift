@@ -12,7 +12,8 @@ extension KubernetesClient {
         case failed(String)
     }
 
-    /// Polls `reference` until `check` says done or failed, or `timeout` passes.
+    /// Polls `reference` until `check` says done or failed, or `timeout` passes: after 100 ms at first, then twice as
+    /// long each time up to `pollInterval`.
     ///
     /// `check` sees the object, or nil while it does not exist. Transient failures of a poll are retried by the
     /// client's retry policy.
@@ -26,6 +27,8 @@ extension KubernetesClient {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
         var lastSeen = "nothing yet"
+        // Controllers usually answer within a moment: look again soon, then back off to `pollInterval`.
+        var interval = min(pollInterval, .milliseconds(100))
         while true {
             let object = try await get(reference)
             switch check(object) {
@@ -42,7 +45,8 @@ extension KubernetesClient {
                     hint: "check the object's status and events (`kubectl describe`), or allow a longer timeout")
             }
             do {
-                try await Task.sleep(for: min(pollInterval, deadline - clock.now))
+                try await Task.sleep(for: min(interval, deadline - clock.now))
+                interval = min(interval * 2, pollInterval)
             } catch {
                 throw KubernetesError(.timeout, "the wait was cancelled", object: reference.description)
             }

@@ -138,17 +138,23 @@ public struct KubernetesUnitExecutor: UnitExecutor {
         let provider = EKSTokenProvider(cluster: name, region: job.cloud.region) { () throws(AWSError) in
             try AWSCredentials.resolve(environment: environment)
         }
-        if job.cloud.endpoint != nil, let emulated = emulatedClusterKubeconfig {
-            // An EKS cluster on an AWS emulator has no API server: the emulated one stands in, with the same EKS token.
+        if job.cloud.endpoint != nil {
+            // An EKS cluster made on an AWS emulator has no API server, and its endpoint names a real AWS domain: it is
+            // never contacted. A stand-in takes its place, reached with the same EKS token.
+            guard let emulated = emulatedClusterKubeconfig else {
+                throw KubernetesError(
+                    .configuration,
+                    "the cluster was made on an AWS emulator (`cloud.endpoint`), so its endpoint has no API server; it is not contacted",
+                    hint: "point TERRACE_EMULATED_CLUSTER_KUBECONFIG at the kubeconfig of a stand-in cluster "
+                        + "(`source scripts/local-kubernetes.sh` starts one)")
+            }
             let endpoint = try KubeConfig.load(path: emulated, environment: environment).connection(context: nil).endpoint
             return KubernetesConnection(endpoint: endpoint, credentials: .eks(provider))
         }
         guard case .string(let endpoint)? = job.inputs["cluster_endpoint"], endpoint.hasPrefix("https://") else {
             throw KubernetesError(
                 .configuration, "the cluster's endpoint is unknown: the `kubernetes` unit has no https `endpoint` output",
-                hint: job.cloud.endpoint == nil
-                    ? "apply the `kubernetes` unit first"
-                    : "an EKS cluster on an AWS emulator has no API server: point TERRACE_EMULATED_CLUSTER_KUBECONFIG at a kubeconfig of a stand-in")
+                hint: "apply the `kubernetes` unit first")
         }
         var authority: [UInt8]?
         if case .string(let data)? = job.inputs["cluster_ca_data"], !data.isEmpty {

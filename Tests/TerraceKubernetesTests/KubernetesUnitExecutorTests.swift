@@ -172,6 +172,23 @@ import Testing
         }
     }
 
+    @Test("a cluster made on an AWS emulator is never contacted at its endpoint without a stand-in")
+    func emulatedCluster() async throws {
+        var job = UnitJob(
+            runID: "test", infrastructure: "demo", unit: "web", module: KubernetesUnitKind.app.module(repositoryRoot: "/tmp"),
+            inputs: ["cluster_name": "demo", "cluster_endpoint": "https://ABC.gr7.us-east-1.eks.amazonaws.com"],
+            cloud: CloudSettings(region: "us-east-1", endpoint: "http://127.0.0.1:5000"), backend: BackendSettings(bucket: "b"))
+        let executor = KubernetesUnitExecutor(settings: Self.fast, environment: ["AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"])
+        #expect(throws: KubernetesError.self) { _ = try executor.connection(for: job) }
+        do {
+            _ = try executor.connection(for: job)
+        } catch {
+            #expect(error.message.contains("AWS emulator") && error.hint?.contains("TERRACE_EMULATED_CLUSTER_KUBECONFIG") == true)
+        }
+        job.cloud.endpoint = nil
+        #expect(try executor.connection(for: job).endpoint.server == "https://ABC.gr7.us-east-1.eks.amazonaws.com")
+    }
+
     @Test("an unreachable cluster and a missing context are clear errors, and nothing is applied")
     func unreachable() async throws {
         try await Self.with { (context: Context) async throws in
