@@ -37,7 +37,11 @@ enum StarterRepo {
                 instanceType: t3.medium
                 min: 1
                 max: 3
-            addons: {}
+            addons: {}                # addon name -> settings; Argo CD is always bootstrapped in the cluster
+            # apps:                   # the team's apps, one Argo CD Application each (docs/in-cluster.md)
+            #   - name: web
+            #     chart: {repo: https://charts.example.com, name: web, version: 1.0.0}
+            #     values: {host: "web.${domain.name}"}
             units:
               - name: assets
                 module: ../modules/assets

@@ -101,6 +101,22 @@ import Testing
         }
     }
 
+    @Test("objects the unit no longer renders (an upgrade that drops one) are deleted, and only those")
+    func pruning() async throws {
+        try await Self.with { (context: Context) async throws in
+            let outputs = try await context.executor.apply(context.argocd()) { _ in }
+            let inventory = try #require(outputs.inventory)
+            // What an older version had and this one has not: recorded, present in the cluster, no longer rendered.
+            let stale: Value = ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "argocd-old-settings", "namespace": "argocd"]]
+            try await context.client { client in _ = try await client.apply(stale) }
+            let previous = inventory + ["v1 ConfigMap argocd/argocd-old-settings"]
+            let again = try await context.executor.apply(context.argocd(inventory: previous)) { _ in }
+            #expect(again.inventory == inventory)
+            #expect(try await context.get(ObjectReference(apiVersion: "v1", kind: "ConfigMap", namespace: "argocd", name: "argocd-old-settings")) == nil)
+            #expect(try await context.get(ObjectReference(apiVersion: "v1", kind: "ConfigMap", namespace: "argocd", name: "argocd-cm")) != nil)
+        }
+    }
+
     @Test("a manifest whose checksum does not match is refused before anything is applied")
     func checksum() async throws {
         try await Self.with { (context: Context) async throws in
