@@ -50,7 +50,7 @@ let package = Package(
             path: "modules",
             exclude: ["README.md"],
             sources: ["Bundle"],
-            resources: [.copy("aws")],
+            resources: [.copy("aws"), .copy("catalogue")],
             swiftSettings: strict
         ),
         // Driver: the local disk (file system, local-directory state store, built-in module lookup).

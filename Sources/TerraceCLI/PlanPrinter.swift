@@ -36,7 +36,7 @@ struct PlanPrinter {
 
     /// A resource summary, or for the `argocd` unit and apps (a server-side dry run) a summary of objects.
     static func describe(_ summary: ResourceSummary, kind: String) -> String {
-        kind == "argocd" || kind == "app" ? "\(summary) objects" : summary.description
+        kind == "argocd" || kind == "app" || kind == "addon" ? "\(summary) objects" : summary.description
     }
 
     private func pad(_ text: String, _ width: Int) -> String {

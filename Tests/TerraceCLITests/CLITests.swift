@@ -18,20 +18,20 @@ struct CLITests {
 
         let validated = try await CommandRunner.run(["validate", "starter"], in: folder)
         #expect(validated.status == 0, "\(validated.stderr)")
-        #expect(validated.stdout == "✓ valid: 1 infrastructure, 6 units, 6 modules\n")
+        #expect(validated.stdout == "✓ valid: 1 infrastructure, 7 units, 7 modules\n")
 
         let planned = try await CommandRunner.run(["plan", "starter", "--json", "--digests-only", "--state-dir", "state"], in: folder)
         #expect(planned.status == 2, "changes exit with 2: \(planned.stderr)")
         let plan = try JSONDecoder().decode(Plan.self, from: Data(planned.stdout.utf8))
         #expect(plan.formatVersion == 1)
         #expect(plan.hasChanges)
-        #expect(plan.summary.create == 6)
-        #expect(plan.infrastructures.first?.units.map(\.name) == ["backend", "network", "domain", "kubernetes", "assets", "addons"])
+        #expect(plan.summary.create == 7)
+        #expect(plan.infrastructures.first?.units.map(\.name) == ["backend", "network", "domain", "kubernetes", "assets", "addons", "argocd"])
 
         let human = try await CommandRunner.run(["plan", "starter", "--digests-only", "--state-dir", "state"], in: folder)
         #expect(human.status == 2)
         #expect(human.stdout.contains("  backend     create  builtin:aws/backend     not applied yet\n"))
-        #expect(human.stdout.hasSuffix("Plan: 6 to create, 0 to update, 0 to destroy, 0 unchanged.\n"))
+        #expect(human.stdout.hasSuffix("Plan: 7 to create, 0 to update, 0 to destroy, 0 unchanged.\n"))
 
         let dot = try await CommandRunner.run(["graph", "starter"], in: folder)
         #expect(dot.status == 0)
@@ -105,7 +105,7 @@ struct CLITests {
 
         let unchanged = try await CommandRunner.run(["plan", ".", "--state-dir", ".terrace/state"], in: folder)
         #expect(unchanged.status == 0, "\(unchanged.stdout)\(unchanged.stderr)")
-        #expect(unchanged.stdout.hasSuffix("No changes. Plan: 0 to create, 0 to update, 0 to destroy, 6 unchanged.\n"))
+        #expect(unchanged.stdout.hasSuffix("No changes. Plan: 0 to create, 0 to update, 0 to destroy, 7 unchanged.\n"))
 
         let manifest = folder.appendingPathComponent("infrastructures/dev.yaml")
         let text = try String(contentsOf: manifest, encoding: .utf8).replacingOccurrences(of: "max: 3", with: "max: 5")
@@ -116,7 +116,8 @@ struct CLITests {
         let units = try #require(plan.infrastructures.first?.units)
         #expect(units.first { $0.name == "kubernetes" }?.reasons == ["inputs changed: node_max_size"])
         #expect(units.first { $0.name == "addons" }?.isPendingUpstream == true)
-        #expect(plan.summary.update == 2 && plan.summary.unchanged == 4)
+        #expect(units.first { $0.name == "argocd" }?.isPendingUpstream == true, "it reaches the cluster through its outputs")
+        #expect(plan.summary.update == 3 && plan.summary.unchanged == 4)
 
         // A corrupt record is an error naming the file, not a crash or a silent "create everything".
         try "{not json".write(toFile: folder.appendingPathComponent(".terrace/state/dev.json").path, atomically: true, encoding: .utf8)

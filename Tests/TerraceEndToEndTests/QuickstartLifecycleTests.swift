@@ -19,13 +19,22 @@ struct QuickstartLifecycleTests {
             // 1. Cold apply: everything is created and recorded.
             let first = try await workspace.terrace(["apply", "--auto-approve", "--json"])
             #expect(first.status == 0, "\(first.stdout)\n\(first.stderr)")
-            #expect(QuickstartWorkspace.outcomes(first) == [
-                "backend": "applied", "network": "applied", "domain": "applied", "kubernetes": "applied", "assets": "applied",
-                "addons": "applied", "argocd": "applied", "podinfo": "applied", "guestbook": "applied",
-            ])
+            let allUnits = ["backend", "network", "domain", "kubernetes", "assets", "addons", "argocd", "podinfo", "guestbook"] + Self.addons
+            #expect(QuickstartWorkspace.outcomes(first) == Dictionary(uniqueKeysWithValues: allUnits.map { ($0, "applied") }))
+            // Every catalogue addon is in the cluster; those that need AWS have their IRSA role, named in their values.
+            let roles = try await aws.list(["iam", "list-roles"], "Roles").compactMap { $0["RoleName"] as? String }
+            for addon in Self.addonsWithRoles {
+                #expect(roles.contains("demo-\(addon)"), "the role of \(addon)")
+            }
             // In the cluster: Argo CD, and the two apps Synced and Healthy, reached with EKS tokens.
             let applications = try #require(try await workspace.applications())
-            #expect(applications.keys.sorted() == ["guestbook", "podinfo"])
+            #expect(applications.keys.sorted() == (["guestbook", "podinfo"] + Self.addons).sorted())
+            let dnsRole = try await aws.json(["iam", "get-role", "--role-name", "demo-external-dns"]) as? [String: Any]
+            let dnsValues = applications["external-dns"]?["spec"]?["source"]?["helm"]?["valuesObject"]
+            #expect(dnsValues?["serviceAccount"]?["annotations"]?["eks.amazonaws.com/role-arn"]?.stringValue
+                == (dnsRole?["Role"] as? [String: Any])?["Arn"] as? String)
+            #expect(dnsValues?["domainFilters"] == ["demo.example.com"] && dnsValues?["txtOwnerId"] == "demo")
+            #expect(applications.values.allSatisfy { $0["status"]?["health"]?["status"] == "Healthy" })
             #expect(applications["podinfo"]?["spec"]?["source"]?["helm"]?["valuesObject"]?["ingress"]?["hosts"]?.listValue?.first?["host"]
                 == "podinfo.demo.example.com", "templated from the domain's output")
             #expect(applications["guestbook"]?["status"]?["health"]?["status"] == "Healthy")
@@ -60,7 +69,7 @@ struct QuickstartLifecycleTests {
             let requestsBefore = workspace.clusterRequests().count
             let again = try await workspace.terrace(["apply", "--auto-approve"])
             #expect(again.status == 0)
-            #expect(again.stdout.contains("No changes. 9 units unchanged; no Terraform ran."))
+            #expect(again.stdout.contains("No changes. \(allUnits.count) units unchanged; no Terraform ran."))
             #expect(workspace.shim.invocations().isEmpty)
             #expect(workspace.clusterRequests().count == requestsBefore)
 
@@ -99,10 +108,7 @@ struct QuickstartLifecycleTests {
             try workspace.edit { text in text.components(separatedBy: "units:").first ?? text }
             let removed = try await workspace.terrace(["apply", "--auto-approve", "--json"])
             #expect(removed.status == 0, "\(removed.stderr)")
-            #expect(QuickstartWorkspace.outcomes(removed) == [
-                "assets": "destroyed", "backend": "unchanged", "network": "unchanged", "domain": "unchanged", "kubernetes": "unchanged",
-                "addons": "unchanged", "argocd": "unchanged", "podinfo": "unchanged", "guestbook": "unchanged",
-            ])
+            #expect(QuickstartWorkspace.outcomes(removed) == Dictionary(uniqueKeysWithValues: allUnits.map { ($0, $0 == "assets" ? "destroyed" : "unchanged") }))
             let buckets = try await aws.list(["s3api", "list-buckets"], "Buckets").compactMap { $0["Name"] as? String }
             #expect(!buckets.contains("quickstart-demo-assets"))
 
@@ -125,7 +131,17 @@ struct QuickstartLifecycleTests {
             let appRemoved = try await workspace.terrace(["apply", "--auto-approve", "--json"])
             #expect(appRemoved.status == 0, "\(appRemoved.stderr)")
             #expect(QuickstartWorkspace.outcomes(appRemoved)["guestbook"] == "destroyed")
-            #expect(try await workspace.applications()?.keys.sorted() == ["podinfo"])
+            #expect(try await workspace.applications()?.keys.sorted() == (["podinfo"] + Self.addons).sorted())
+
+            // 5d. An addon turned off: its Application is deleted and its IRSA role removed; the other roles stay.
+            try workspace.edit { $0.replacingOccurrences(of: "  external-dns: {}\n", with: "") }
+            let addonRemoved = try await workspace.terrace(["apply", "--auto-approve", "--json"])
+            #expect(addonRemoved.status == 0, "\(addonRemoved.stderr)")
+            #expect(QuickstartWorkspace.outcomes(addonRemoved)["external-dns"] == "destroyed")
+            #expect(QuickstartWorkspace.outcomes(addonRemoved)["addons"] == "applied")
+            let rolesLeft = try await aws.list(["iam", "list-roles"], "Roles").compactMap { $0["RoleName"] as? String }
+            #expect(!rolesLeft.contains("demo-external-dns") && rolesLeft.contains("demo-cert-manager"))
+            #expect(try await workspace.applications()?["external-dns"] == nil)
 
             // 6. A unit the provider rejects: its dependents do not run, independent units finish, its record stays empty.
             try FileManager.default.createDirectory(at: workspace.repo.appendingPathComponent("modules/param"), withIntermediateDirectories: true)
@@ -192,6 +208,8 @@ struct QuickstartLifecycleTests {
             #expect(position("podinfo") < position("argocd") && position("shaky") < position("argocd"), "\(order)")
             #expect(position("argocd") < position("kubernetes"), "\(order)")
             #expect(try await workspace.applications() == nil, "Argo CD and its CRDs are gone")
+            #expect(try await aws.list(["iam", "list-roles"], "Roles").compactMap { $0["RoleName"] as? String }.filter { $0.hasPrefix("demo-") }
+                .isEmpty, "the IRSA roles are gone")
             #expect(!stateKeysAfterDestroyContainKubeconfig(try await aws.list(
                 ["s3api", "list-objects-v2", "--bucket", "quickstart-demo-tfstate"], "Contents")))
             #expect(try await aws.list(["ec2", "describe-vpcs", "--filters", "Name=cidr,Values=10.20.0.0/16"], "Vpcs").isEmpty)
@@ -203,6 +221,13 @@ struct QuickstartLifecycleTests {
           }
         }
     }
+
+    /// The catalogue addons the quickstart enables, and those of them with an IRSA role.
+    static let addons = [
+        "cert-manager", "external-secrets", "aws-load-balancer-controller", "ebs-csi", "metrics-server", "cloudnative-pg", "ingress",
+        "external-dns", "monitoring", "logging", "keycloak",
+    ]
+    static let addonsWithRoles = ["cert-manager", "external-secrets", "aws-load-balancer-controller", "ebs-csi", "external-dns", "logging"]
 
     private func stateKeysAfterDestroyContainKubeconfig(_ objects: [[String: Any]]) -> Bool {
         objects.contains { $0["Key"] as? String == "terrace/demo/kubeconfig" }

@@ -21,6 +21,7 @@ public struct TestRepo {
             else { continue }
             files["\(builtin)/aws/\(relative)"] = text
         }
+        files["\(builtin)/\(AddonCatalogue.path)"] = try? String(contentsOfFile: modules + "/" + AddonCatalogue.path, encoding: .utf8)
         return files
     }()
 
@@ -121,6 +122,7 @@ public enum Fixtures {
           nodes: {instanceType: t3.large, min: 1, max: 4}
         addons:
           argocd: {version: v3.5.1}
+          inputs: {admin_username: platform-admin}
         units:
           - name: api
             module: ../modules/app

@@ -97,6 +97,22 @@ extension ManifestDecoder {
                 reader.error(entry.keyLocation, "`apps` need a cluster", hint: "add a `kubernetes` section (or `kubernetes: {existing: …}`)")
             }
         }
+        if let entry = byKey["addons"] {
+            let decoded = decodeAddons(
+                entry, infrastructure: name, present: present, hasCluster: hasCluster, existing: existingCluster != nil)
+            units += decoded.units
+            if let index = units.firstIndex(where: { $0.kind == .builtin(.addons) }) {
+                for (input, value) in decoded.terraformInputs {
+                    units[index].inputs[input] = value
+                    units[index].inputKeyLocations[input] = entry.keyLocation
+                }
+                // The roles' ARNs go to Argo CD's cluster Secret (`terrace.dev/<addon>-role-arn`) for ApplicationSets.
+                if decoded.terraformInputs["irsa_roles"] != nil, let argocd = units.firstIndex(where: { $0.kind == .argocd }) {
+                    units[argocd].inputs["role_arns"] = implied("${addons.role_arns}", at: entry.keyLocation)
+                    units[argocd].inputKeyLocations["role_arns"] = entry.keyLocation
+                }
+            }
+        }
         if hasCluster {
             let common = project.apps.filter { $0.applies(to: name) && !apps.map(\.unit.name).contains($0.unit.name) }
             units += (common + apps).map { appUnit($0.unit, existing: existingCluster != nil) }
@@ -254,13 +270,11 @@ extension ManifestDecoder {
             }
         case .addons:
             set("name", infraName, key: sectionLocation)
+            // The enabled addons by name; their settings are their units' (`decodeAddons`), and `argocd` is the `argocd`
+            // unit's, so changing an addon's values runs no Terraform.
             var addons: [String: InputValue] = [:]
-            // `argocd` is the `argocd` unit's, not the Terraform module's.
             for item in entries where !Self.commonSectionKeys.contains(item.key) && item.key != KubernetesUnitKind.argocd.rawValue {
-                if let problem = NameRules.checkName(item.key) {
-                    reader.error(item.keyLocation, "addon name `\(item.key)` \(problem)")
-                }
-                addons[item.key] = reader.input(item.value, "addons.\(item.key)")
+                addons[item.key] = .literal(.map([:]), item.keyLocation)
             }
             set("addons", .map(addons, sectionLocation), key: sectionLocation)
             if present.contains(.kubernetes) {

@@ -11,6 +11,8 @@ struct ManifestDecoder {
     let path: String
     /// Collects diagnostics; locations use the repo-relative file name.
     var reader: NodeReader
+    /// The addons an `addons` section may enable.
+    var catalogue = AddonCatalogue()
 
     init(root: String, path: String) {
         self.root = root

@@ -53,8 +53,11 @@ public struct RepoLoader: Sendable {
         var infrastructures: [Infrastructure] = []
         var incompleteUnits: [String: Set<String>] = [:]
         var seen: [String: SourceLocation] = [:]
+        let (catalogue, catalogueProblems) = loadCatalogue()
+        diagnostics += catalogueProblems
         for document in documents where document.kind == "Infrastructure" {
             var decoder = ManifestDecoder(root: root, path: document.path)
+            decoder.catalogue = catalogue
             let decoded = decoder.decodeInfrastructure(document.node, project: project)
             diagnostics += decoder.reader.diagnostics
             guard let decoded else { continue }
@@ -193,5 +196,16 @@ public struct RepoLoader: Sendable {
             }
         }
         return diagnostics
+    }
+
+    /// The addon catalogue beside the built-in modules; empty (every addon unknown) without them.
+    func loadCatalogue() -> (AddonCatalogue, [Diagnostic]) {
+        guard let builtinModules else { return (AddonCatalogue(), []) }
+        let path = RepoPath.join(builtinModules, AddonCatalogue.path)
+        guard fileSystem.kind(of: path) == .file else { return (AddonCatalogue(), []) }
+        guard let text = try? fileSystem.readText(path) else {
+            return (AddonCatalogue(), [.error(SourceLocation(file: AddonCatalogue.displayFile), "the addon catalogue cannot be read")])
+        }
+        return AddonCatalogue.decode(text)
     }
 }

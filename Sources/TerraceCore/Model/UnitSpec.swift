@@ -9,6 +9,8 @@ public struct UnitSpec: Hashable, Sendable {
         case argocd
         /// An app from the `apps` list (of the manifest or of `terrace.yaml`).
         case app
+        /// An addon of the catalogue, enabled in the `addons` section.
+        case addon
 
         /// How the kind is shown in plans and status: `builtin`, `custom`, `argocd` or `app`.
         public var label: String {
@@ -17,6 +19,7 @@ public struct UnitSpec: Hashable, Sendable {
             case .custom: "custom"
             case .argocd: "argocd"
             case .app: "app"
+            case .addon: "addon"
             }
         }
     }

@@ -146,27 +146,27 @@ struct InClusterManifestTests {
     @Test("bad in-cluster input: each refused at its place, and nothing loads", arguments: [
         (
             "apps:\n  - name: shop\n    chart: {repo: https://c.example.com, name: web, version: 1.0.0}\n    replica: 2\n",
-            "infra/dev.yaml:41:5: unknown key `replica` in `apps[0]`"
+            "infra/dev.yaml:42:5: unknown key `replica` in `apps[0]`"
         ),
         (
             "apps:\n  - name: shop\n    chart: {repo: https://c.example.com, name: web, version: 1.0.0}\n    source: {repo: https://g.example.com/x.git}\n",
-            "infra/dev.yaml:41:5: app `shop` has both `chart` and `source`"
+            "infra/dev.yaml:42:5: app `shop` has both `chart` and `source`"
         ),
         (
             "apps:\n  - name: shop\n    chart: {repo: https://c.example.com, name: web, version: 1.0.0}\n    values: {vpc: \"${network.nope}\"}\n",
-            "infra/dev.yaml:41:22: unit `network` has no output `nope`"
+            "infra/dev.yaml:42:22: unit `network` has no output `nope`"
         ),
         (
             "apps:\n  - name: shop\n    chart: {repo: c.example.com, name: web, version: 1.0.0}\n",
-            "infra/dev.yaml:40:19: repository `c.example.com` of app `shop` has no scheme Argo CD reads"
+            "infra/dev.yaml:41:19: repository `c.example.com` of app `shop` has no scheme Argo CD reads"
         ),
         (
             "apps:\n  - name: shop\n    chart: {repo: https://c.example.com, name: web}\n",
-            "infra/dev.yaml:40:5: `shop.chart` needs `version`"
+            "infra/dev.yaml:41:5: `shop.chart` needs `version`"
         ),
         (
             "apps:\n  - name: argocd\n    source: {repo: https://g.example.com/x.git}\n    timeout: soon\n",
-            "infra/dev.yaml:39:11: app name `argocd` is reserved"
+            "infra/dev.yaml:40:11: app name `argocd` is reserved"
         ),
     ])
     func badApps(_ apps: String, _ expected: String) async throws {

@@ -12,3 +12,18 @@ output "admin_username" {
   description = "Admin username stored in the secret. The password is only available from Secrets Manager."
   value       = var.admin_username
 }
+
+output "role_arns" {
+  description = "ARNs of the IRSA roles by addon name (empty when irsa_roles is), for the eks.amazonaws.com/role-arn annotation of each addon's service account."
+  value       = { for addon, role in aws_iam_role.irsa : addon => role.arn }
+}
+
+output "logging_bucket" {
+  description = "Name of the S3 bucket for logs, or null without logging_bucket."
+  value       = one(aws_s3_bucket.logs[*].bucket)
+}
+
+output "logging_bucket_arn" {
+  description = "ARN of the S3 bucket for logs, or null without logging_bucket."
+  value       = one(aws_s3_bucket.logs[*].arn)
+}
