@@ -39,7 +39,7 @@ measure() {  # prints "seconds max-rss-MiB" of one run of the command
     # plan exits 2 when there are changes (everything is new here)
     [ "$code" -eq 2 ] || { cat "$work/stderr" >&2; exit "$code"; }
   }
-  awk '{ printf "%.2f %.1f\n", $1, $2 / 1024 }' "$work/time"
+  tail -n 1 "$work/time" | awk '{ printf "%.2f %.1f\n", $1, $2 / 1024 }'
 }
 units=$("$terrace" validate "$repo" | sed -E 's/.* ([0-9]+) units.*/\1/')
 echo "addon catalogue: $count infrastructures x $(echo $addons | wc -w) addons (+ argocd, 1 app, 5 sections) = $units units; release build"

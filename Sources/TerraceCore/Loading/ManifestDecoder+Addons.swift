@@ -41,7 +41,8 @@ extension ManifestDecoder {
                 reader.error(at, "addon `\(addon.name)` needs a cluster", hint: "add a `kubernetes` section (or `kubernetes: {existing: …}`)")
                 continue
             }
-            for section in addon.requires where !present.contains(section) {
+            let missing = addon.requires.filter { !present.contains($0) }
+            for section in missing {
                 reader.error(at, "addon `\(addon.name)` needs a `\(section.rawValue)` section", hint: Self.sectionHint(section))
             }
             for dependency in addon.dependsOn where !enabled.contains(dependency) {
@@ -87,6 +88,8 @@ extension ManifestDecoder {
                     }
                 }
             }
+            // Without the sections it reads, its values would only add errors about references into the catalogue.
+            guard missing.isEmpty else { continue }
             var unit = UnitSpec(name: addon.name, kind: .addon, location: at, module: .kubernetes(.app))
             func set(_ input: String, _ value: InputValue) {
                 unit.inputs[input] = value

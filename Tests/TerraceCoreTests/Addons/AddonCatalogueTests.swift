@@ -146,6 +146,7 @@ struct AddonCatalogueTests {
         #expect(errors.contains("infra/prod.yml:8:3: addon `cert-manager` needs a `domain` section"))
         #expect(errors.contains("infra/prod.yml:8:3: addon `cert-manager` needs AWS permissions, which only a cluster Terrace makes can give (IRSA)"))
         #expect(!errors.contains { $0.contains("metrics-server") }, "an addon without AWS needs works on any cluster")
+        #expect(!errors.contains { $0.hasPrefix("builtin:") }, "no error points into the catalogue: \(errors)")
     }
 
     @Test("an IAM role name longer than IAM allows is refused when the manifest is loaded, not at plan")
