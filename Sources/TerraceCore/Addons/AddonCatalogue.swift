@@ -122,7 +122,7 @@ public struct AddonCatalogue: Hashable, Sendable {
         return addon
     }
 
-    /// Permission is spelled out in full where it is used.
+    /// An entry's IAM statement.
     public typealias Permission = AddonEntry.Permission
 
     /// Whether `repository` is a Helm repository Argo CD reads (`https://` or `oci://`).
