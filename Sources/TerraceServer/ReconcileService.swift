@@ -1,7 +1,8 @@
 import ServiceLifecycle
 import TerraceCore
 
-/// The reconcile loops as a service of the service group: a sync every poll interval (webhooks sync in between),
+/// The reconcile loops as a service of the service group: a sync every poll interval (webhooks sync in between;
+/// a failed fetch is retried sooner, see ``Reconciler/delayBeforeNextPoll(interval:)``),
 /// a drift check every drift interval. On graceful shutdown (SIGTERM, SIGINT) the loops stop and running runs are
 /// interrupted — Terraform gets SIGINT and time to release its state lock — and recorded as interrupted.
 public struct ReconcileService: Service {
@@ -29,7 +30,7 @@ public struct ReconcileService: Service {
                 group.addTask {
                     while !Task.isCancelled {
                         await reconciler.sync(.poll)
-                        try? await Task.sleep(for: interval)
+                        try? await Task.sleep(for: await reconciler.delayBeforeNextPoll(interval: interval))
                     }
                 }
                 if let driftInterval {

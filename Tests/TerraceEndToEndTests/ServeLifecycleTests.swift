@@ -153,7 +153,7 @@ import TerraceTestSupport
         let token = try #require(serve.printedToken, "\(serve.log)")
 
         // 1. The first poll applies both infrastructures.
-        try await ServeProcess.waitUntil("both infrastructures ready") {
+        try await serve.waitUntil("both infrastructures ready") {
             let alpha = try await Self.isReady(serve, "alpha", token: token)
             let beta = try await Self.isReady(serve, "beta", token: token)
             return alpha && beta
@@ -186,7 +186,7 @@ import TerraceTestSupport
         let sent = Date()
         #expect(try await serve.request("POST", "/hooks/git", headers: headers, body: signedBody).0 == 202)
         var pushRun: [String: Any] = [:]
-        try await ServeProcess.waitUntil("alpha's push run to finish") {
+        try await serve.waitUntil("alpha's push run to finish") {
             guard let run = try await Self.runs(serve, "alpha", token: token).first(where: { $0["revision"] as? String == changed }),
                 run["status"] as? String != "running"
             else { return false }
@@ -227,7 +227,7 @@ import TerraceTestSupport
         let (genericBody, genericHeaders) = try await Self.signedPush(secret: secret, style: "generic")
         #expect(try await serve.request("POST", "/hooks/git", headers: genericHeaders, body: genericBody).0 == 202)
         var stalled: [String: Any] = [:]
-        try await ServeProcess.waitUntil("the source to stall") {
+        try await serve.waitUntil("the source to stall") {
             stalled = try await serve.api("/source", token: token)
             return stalled["fetchedRevision"] as? String == brokenRevision && Self.condition(stalled, "Stalled") != nil
         }
@@ -242,7 +242,7 @@ import TerraceTestSupport
         let fixed = try await world.repo.commit(["infrastructures/beta.yaml": Self.manifest("beta", endpoint: world.moto.endpoint)], message: "beta: fix")
         let (gitlabBody, gitlabHeaders) = try await Self.signedPush(secret: secret, style: "gitlab")
         #expect(try await serve.request("POST", "/hooks/git", headers: gitlabHeaders, body: gitlabBody).0 == 202)
-        try await ServeProcess.waitUntil("the source to recover") {
+        try await serve.waitUntil("the source to recover") {
             let source = try await serve.api("/source", token: token)
             return source["validRevision"] as? String == fixed && Self.condition(source, "Ready")?["status"] as? String == "True"
         }
@@ -260,7 +260,7 @@ import TerraceTestSupport
             in: world.folder, environment: world.environment, name: "drift")
         defer { drifting.kill() }
         #expect(drifting.printedToken == nil, "the token is printed once, on first start")
-        try await ServeProcess.waitUntil("beta's first unit to drift") {
+        try await drifting.waitUntil("beta's first unit to drift") {
             let status = try await Self.infrastructure(drifting, "beta", token: token)
             let unit = (status["units"] as? [[String: Any]])?.first { $0["name"] as? String == "first" }
             return Self.condition(unit, "Ready")?["reason"] as? String == "Drifted"
@@ -269,7 +269,7 @@ import TerraceTestSupport
         #expect(Self.condition(betaDrifted, "Ready")?["reason"] as? String == "Drifted")
         let driftedUnit = (betaDrifted["units"] as? [[String: Any]])?.first { $0["name"] as? String == "first" }
         #expect((driftedUnit?["drift"] as? [String: Any])?["change"] as? Int == 1)
-        try await ServeProcess.waitUntil("alpha's drift to be corrected") {
+        try await drifting.waitUntil("alpha's drift to be corrected") {
             let runs = try await Self.runs(drifting, "alpha", token: token)
             return runs.contains { $0["trigger"] as? String == "drift" && $0["status"] as? String == "succeeded" }
         }
@@ -306,7 +306,7 @@ import TerraceTestSupport
         // 1. SIGTERM in the middle of the apply: Terraform gets SIGINT, stops and releases its lock; the run is interrupted.
         let stopped = try await ServeProcess.start(arguments, in: world.folder, environment: world.environment, name: "stopped")
         let token = try #require(stopped.printedToken)
-        try await ServeProcess.waitUntil("the slow unit to reach its wait", timeout: 120) {
+        try await stopped.waitUntil("the slow unit to reach its wait", timeout: 120) {
             (try? await world.parameter("/gamma/slow/before")) != nil
         }
         try await Task.sleep(for: .seconds(2))
@@ -319,7 +319,7 @@ import TerraceTestSupport
 
         // 2. The next start retries the interrupted run; kill -9 it (and Terraform with it) in the middle of its apply.
         let first = try await ServeProcess.start(arguments, in: world.folder, environment: world.environment, name: "first")
-        try await ServeProcess.waitUntil("the retry to reach Terraform's apply", timeout: 120) {
+        try await first.waitUntil("the retry to reach Terraform's apply", timeout: 120) {
             let runs = try await Self.runs(first, "gamma", token: token)
             let status = try await Self.infrastructure(first, "gamma", token: token)
             let phase = (status["units"] as? [[String: Any]])?.first { $0["name"] as? String == "slow" }?["phase"] as? String
@@ -327,7 +327,7 @@ import TerraceTestSupport
         }
         let interruptedBySignal = try #require(try await Self.runs(first, "gamma", token: token).first { $0["status"] as? String == "interrupted" })
         #expect((interruptedBySignal["message"] as? String)?.contains("interrupted") == true)
-        try await ServeProcess.waitUntil("the retry to hold Terraform's state lock", timeout: 60) {
+        try await first.waitUntil("the retry to hold Terraform's state lock", timeout: 60) {
             try await keys().contains("gamma/slow/terraform.tfstate.tflock")
         }
         try await Task.sleep(for: .seconds(3))
@@ -340,7 +340,7 @@ import TerraceTestSupport
         let second = try await ServeProcess.start(arguments, in: world.folder, environment: world.environment, name: "second")
         defer { second.kill() }
         var retry: [String: Any] = [:]
-        try await ServeProcess.waitUntil("the retried run to finish") {
+        try await second.waitUntil("the retried run to finish") {
             guard let run = try await Self.runs(second, "gamma", token: token).first(where: { $0["trigger"] as? String == "retry" }),
                 run["status"] as? String != "running", run["status"] as? String != "interrupted"
             else { return false }
@@ -368,7 +368,7 @@ import TerraceTestSupport
             ["--repo", world.daemon.url("infra"), "--interval", "1h", "--drift-interval", "1s", "--data", "data"],
             in: world.folder, environment: world.environment, name: "check")
         defer { checking.kill() }
-        try await ServeProcess.waitUntil("a drift check") {
+        try await checking.waitUntil("a drift check") {
             try await Self.infrastructure(checking, "gamma", token: token)["lastDriftCheck"] != nil
         }
         let checked = try await Self.infrastructure(checking, "gamma", token: token)
@@ -409,7 +409,7 @@ import TerraceTestSupport
         defer { two.kill() }
         let token = "replica-shared-admin-token-0123456789"
 
-        try await ServeProcess.waitUntil("both infrastructures ready, seen from replica two") {
+        try await two.waitUntil("both infrastructures ready, seen from replica two") {
             let delta = try await Self.isReady(two, "delta", token: token)
             let epsilon = try await Self.isReady(two, "epsilon", token: token)
             return delta && epsilon
@@ -429,7 +429,7 @@ import TerraceTestSupport
         async let second = two.request("POST", "/hooks/git", headers: headers, body: body)
         #expect(try await first.0 == 202)
         #expect(try await second.0 == 202)
-        try await ServeProcess.waitUntil("delta applied at the new revision") {
+        try await one.waitUntil("delta applied at the new revision") {
             let status = try await Self.infrastructure(one, "delta", token: token)
             return status["lastAppliedRevision"] as? String == changed && Self.condition(status, "Ready")?["status"] as? String == "True"
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -90,25 +91,39 @@ public final class MotoServer: @unchecked Sendable {
         return (try? await URLSession.shared.data(for: request)) != nil
     }
 
-    /// A TCP port on 127.0.0.1 that is free now.
+    /// A TCP port on 127.0.0.1 that is free now, for a server a test starts.
+    ///
+    /// Taken below the kernel's ephemeral range (32768–60999 by default), so the outgoing connections of everything
+    /// running in parallel (Terraform, git, HTTP clients) cannot take it between now and the server's bind; and never
+    /// handed out twice in this process.
     public static func freePort() throws -> Int {
+        let range = 20_000..<32_000
+        for _ in 0..<2_000 {
+            let candidate = Int.random(in: range)
+            let fresh = PortLedger.shared.withLock { $0.insert(candidate).inserted }
+            if fresh, canBind(candidate) { return candidate }
+        }
+        throw HarnessError("no free TCP port on 127.0.0.1 in \(range)")
+    }
+
+    /// Whether a socket can bind 127.0.0.1:`port` now.
+    static func canBind(_ port: Int) -> Bool {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw HarnessError("cannot open a socket") }
+        guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
+        return withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else { throw HarnessError("cannot bind a socket on 127.0.0.1") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
+        } == 0
     }
+}
+
+/// The ports ``MotoServer/freePort()`` has handed out in this process.
+enum PortLedger {
+    static let shared = Mutex<Set<Int>>([])
 }
 
 /// A test harness could not set something up.

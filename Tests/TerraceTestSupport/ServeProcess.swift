@@ -127,6 +127,16 @@ public final class ServeProcess: @unchecked Sendable {
         return result
     }
 
+    /// Like ``waitUntil(_:timeout:_:)``, and a timeout also shows the end of this service's log.
+    public func waitUntil(_ what: String, timeout: Double = 180, _ condition: () async throws -> Bool) async throws {
+        do {
+            try await Self.waitUntil(what, timeout: timeout, condition)
+        } catch let error as HarnessError {
+            let tail = log.split(separator: "\n", omittingEmptySubsequences: false).suffix(60).joined(separator: "\n")
+            throw HarnessError("\(error.description)\n--- the last lines of the service's log:\n\(tail)")
+        }
+    }
+
     /// Waits until `condition` holds, checking every 200 ms for at most `timeout` seconds; throws with `what`.
     public static func waitUntil(
         _ what: String, timeout: Double = 180, _ condition: () async throws -> Bool

@@ -31,6 +31,11 @@ public actor Reconciler {
     public private(set) var fetchedRevision: SourceRevision?
     /// The newest revision that validated.
     public private(set) var validRevision: String?
+    /// How many syncs in a row could not fetch the source (0 after one that could).
+    public private(set) var fetchFailuresInARow = 0
+
+    /// The longest wait before fetching again after a failed fetch.
+    public static let longestFetchRetryDelay: Duration = .seconds(60)
 
     /// Creates a reconciler.
     public init(
@@ -41,6 +46,16 @@ public actor Reconciler {
         self.environment = environment
         self.observer = observer
         self.settings = settings
+    }
+
+    /// How long to wait before the next poll: `interval` after a sync that fetched; after failed fetches, 1 s, then
+    /// twice as long each time up to ``longestFetchRetryDelay`` (never longer than `interval`), so a source that was
+    /// briefly unreachable (a restarting git server, a dropped connection) is followed again within seconds, not
+    /// after a whole poll interval.
+    public func delayBeforeNextPoll(interval: Duration) -> Duration {
+        guard fetchFailuresInARow > 0 else { return interval }
+        let backoff = Duration.seconds(1 << min(fetchFailuresInARow - 1, 6))
+        return min(interval, min(backoff, Self.longestFetchRetryDelay))
     }
 
     /// Whether the source has been fetched at least once.
@@ -114,10 +129,12 @@ public actor Reconciler {
         do {
             revision = try await environment.fetch()
         } catch {
+            fetchFailuresInARow += 1
             source.conditions.markFailed(.fetchFailed, error.message, at: now)
             try? await store.saveSource(source)
             return
         }
+        fetchFailuresInARow = 0
         observer.fetched(revision)
         fetchedRevision = revision
         source.fetchedRevision = revision.id

@@ -340,6 +340,26 @@ import TerraceTestSupport
         #expect(try await harness.status("alpha").conditions.condition(.ready)?.status == .true)
     }
 
+    @Test func aFailedFetchIsRetriedSoonerThanThePollIntervalBackingOffAndThenThePollIntervalAgain() async throws {
+        let harness = Harness()
+        let hour = Duration.seconds(3600)
+        #expect(await harness.reconciler.delayBeforeNextPoll(interval: hour) == hour)
+        await harness.environment.source.breakRemote()
+        var delays: [Duration] = []
+        for _ in 0..<9 {
+            await harness.reconciler.sync(.poll)
+            delays.append(await harness.reconciler.delayBeforeNextPoll(interval: hour))
+        }
+        #expect(delays == [1, 2, 4, 8, 16, 32, 60, 60, 60].map { Duration.seconds($0) })
+        // Never longer than the poll interval itself.
+        #expect(await harness.reconciler.delayBeforeNextPoll(interval: .seconds(5)) == .seconds(5))
+        // A fetch that works again: the source is followed, and the interval is back to normal.
+        await harness.push("r1", Self.files(), sync: .poll)
+        #expect(await harness.reconciler.fetchFailuresInARow == 0)
+        #expect(await harness.reconciler.delayBeforeNextPoll(interval: hour) == hour)
+        #expect(try await harness.status("alpha").conditions.condition(.ready)?.status == .true)
+    }
+
     @Test func shutdownInterruptsRunningRunsAndRecordsThem() async throws {
         let harness = Harness()
         await harness.environment.terraform.setDelay(.milliseconds(300))
