@@ -1,8 +1,9 @@
 package main
 
 // Simulated controllers (-simulate-controllers): what a real cluster's controllers report, without running anything.
-// Deployments and StatefulSets become ready at once, Argo CD Applications report an automated sync (or a simulated
-// failure), and Argo CD's resources finalizer is worked off when an object is deleted. Status goes through the status
+// Deployments and StatefulSets become ready at once, Jobs complete, Argo CD Applications report an automated sync (or
+// a simulated failure) after creating their charts' CRDs (chartcrds.go), the addons' custom resources become Ready
+// (addons.go), and Argo CD's resources finalizer is worked off when an object is deleted. Status goes through the status
 // subresource (or, for Applications, whose CRD has none, through the main resource as Argo CD writes it) as field
 // manager `simulated-controller`, and only when it would change: a no-op re-apply stays a no-op.
 
@@ -34,13 +35,20 @@ const (
 	deploymentsKey  = "apps/deployments"
 	statefulSetsKey = "apps/statefulsets"
 	applicationsKey = "argoproj.io/applications"
+	jobsKey         = "batch/jobs"
 )
 
 // timeKeys are the status fields that hold times; status comparisons ignore them.
 var timeKeys = map[string]bool{
 	"lastTransitionTime": true, "lastUpdateTime": true, "reconciledAt": true, "startedAt": true, "finishedAt": true,
-	"observedAt": true, "deployedAt": true, "deployStartedAt": true,
+	"observedAt": true, "deployedAt": true, "deployStartedAt": true, "lastProbeTime": true,
+	"startTime": true, "completionTime": true, "notBefore": true, "notAfter": true, "renewalTime": true,
+	"lastFailureTime": true, "refreshTime": true,
 }
+
+// stickyTimes are top-level status times that stay once set (when a Job started, a certificate's validity): a later
+// status write for another reason (a new generation observed) keeps them.
+var stickyTimes = []string{"startTime", "completionTime", "notBefore", "notAfter", "renewalTime", "lastFailureTime", "refreshTime"}
 
 // scheduleReconcile runs the object's controller shortly after a write (called with s.mu held, from emit).
 func (s *server) scheduleReconcile(key string, obj object) {
@@ -49,7 +57,7 @@ func (s *server) scheduleReconcile(key string, obj object) {
 		if !hasAny(finalizers(obj), argoFinalizers) {
 			return
 		}
-	} else if key != deploymentsKey && key != statefulSetsKey && key != applicationsKey {
+	} else if key != deploymentsKey && key != statefulSetsKey && key != applicationsKey && key != jobsKey && addonStatuses[key] == nil {
 		return
 	}
 	ns, name := metaString(obj, "namespace"), metaString(obj, "name")
@@ -101,6 +109,20 @@ func (s *server) reconcile(key, ns, name string) {
 			return
 		}
 		desired = s.applicationStatus(obj)
+		if sync, _ := desired["sync"].(map[string]interface{}); sync["status"] == "Synced" {
+			// Argo CD applies the charts' CRDs as part of the sync it then reports.
+			s.installChartCRDs(obj)
+		}
+	case jobsKey:
+		res = s.resolve("batch", "v1", "jobs")
+		desired = s.jobStatus(obj)
+	default:
+		// An addon's custom resource, while its CRD is served.
+		res = s.servedResource(key, obj)
+		if res == nil {
+			return
+		}
+		desired = addonStatuses[key](s, obj, simulatedFailure(obj))
 	}
 	if res == nil {
 		return
@@ -189,13 +211,20 @@ func keepTimes(current, desired object) {
 		for _, o := range old {
 			om, _ := o.(map[string]interface{})
 			if om["type"] == nm["type"] && om["status"] == nm["status"] && om["message"] == nm["message"] {
-				for _, k := range []string{"lastTransitionTime", "lastUpdateTime"} {
+				for _, k := range []string{"lastTransitionTime", "lastUpdateTime", "lastProbeTime"} {
 					if t, ok := om[k]; ok {
 						if _, want := nm[k]; want {
 							nm[k] = t
 						}
 					}
 				}
+			}
+		}
+	}
+	for _, k := range stickyTimes {
+		if t, ok := current[k]; ok {
+			if _, want := desired[k]; want {
+				desired[k] = t
 			}
 		}
 	}
@@ -265,6 +294,45 @@ func statefulSetStatus(obj object) object {
 		st["readyReplicas"] = replicas
 		st["currentReplicas"] = replicas
 		st["updatedReplicas"] = replicas
+	}
+	return st
+}
+
+// --- batch/v1 ---
+
+// jobStatus is what the Job controller reports once a Job's pods have run: every completion succeeded
+// (spec.completions, default 1), with SuccessCriteriaMet and Complete (CompletionsReached), as Kubernetes 1.31 and
+// later write them. The annotation `terrace.test/simulate: Failed` makes it fail instead: backoffLimit + 1 failed
+// pods (spec.backoffLimit, default 6), FailureTarget and Failed (BackoffLimitExceeded), no completion time.
+func (s *server) jobStatus(job object) object {
+	spec, _ := job["spec"].(map[string]interface{})
+	now := s.timestamp()
+	jobCondition := func(typ, reason, message string) object {
+		return object{"type": typ, "status": "True", "reason": reason, "message": message, "lastProbeTime": now, "lastTransitionTime": now}
+	}
+	st := object{"startTime": now, "ready": int64(0), "terminating": int64(0), "uncountedTerminatedPods": object{}}
+	if simulatedFailure(job) {
+		const message = "Job has reached the specified backoff limit (simulated)"
+		st["failed"] = int64Of(spec["backoffLimit"], 6) + 1
+		st["conditions"] = []interface{}{
+			jobCondition("FailureTarget", "BackoffLimitExceeded", message),
+			jobCondition("Failed", "BackoffLimitExceeded", message),
+		}
+		return st
+	}
+	const message = "Reached expected number of succeeded pods"
+	completions := int64Of(spec["completions"], 1)
+	st["succeeded"] = completions
+	st["completionTime"] = now
+	if spec["completionMode"] == "Indexed" && completions > 0 {
+		st["completedIndexes"] = "0"
+		if completions > 1 {
+			st["completedIndexes"] = fmt.Sprintf("0-%d", completions-1)
+		}
+	}
+	st["conditions"] = []interface{}{
+		jobCondition("SuccessCriteriaMet", "CompletionsReached", message),
+		jobCondition("Complete", "CompletionsReached", message),
 	}
 	return st
 }

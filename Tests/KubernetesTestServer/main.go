@@ -33,6 +33,8 @@ func main() {
 	watchList := flag.Bool("watch-list", true, "serve watch-list (sendInitialEvents=true); false answers 422 so clients fall back to list+watch")
 	logFile := flag.String("log", "", "append the request log here (default: standard error)")
 	simulate := flag.Bool("simulate-controllers", false, "act as a cluster's controllers: Deployments and StatefulSets become ready, Argo CD Applications report a sync, Argo CD's finalizer is worked off")
+	chartCRDFiles := chartCRDFlag{}
+	flag.Var(chartCRDFiles, "chart-crds", "CHART=FILE[,FILE...] (repeatable): with -simulate-controllers, an Application synced with Helm chart CHART first creates the CustomResourceDefinitions in these YAML files, as Argo CD's sync of the chart would")
 	acceptEKS := flag.Bool("accept-eks-tokens", false, "also accept bearer tokens of EKS form (k8s-aws-v1. + a presigned STS GetCallerIdentity URL); the form is checked, not the signature")
 	flag.Parse()
 	if *logFile != "" {
@@ -73,7 +75,12 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	chartCRDs, err := loadChartCRDs(chartCRDFiles)
+	if err != nil {
+		log.Fatal(err)
+	}
 	s := newServer(schemas)
+	s.chartCRDs = chartCRDs
 	s.token = *token
 	s.establishDelay = *establish
 	s.watchList = *watchList

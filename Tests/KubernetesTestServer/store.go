@@ -44,6 +44,8 @@ type server struct {
 	// whose reconcile is scheduled.
 	simulate bool
 	pending  map[string]bool
+	// chartCRDs are the CRDs each Helm chart installs (-chart-crds, chartcrds.go), by chart name.
+	chartCRDs map[string][]object
 	// acceptEKSTokens also accepts bearer tokens of EKS form (-accept-eks-tokens, eks.go).
 	acceptEKSTokens bool
 }

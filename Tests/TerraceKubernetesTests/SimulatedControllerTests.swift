@@ -7,14 +7,16 @@ import Testing
 
 @testable import TerraceKubernetes
 
-/// The Kubernetes API test server's simulated controllers (`-simulate-controllers`: Deployments, StatefulSets and
-/// Argo CD Applications report what a real cluster's controllers would, Argo CD's finalizer is worked off) and its
-/// EKS token check (`-accept-eks-tokens`), driven through the Terrace client.
+/// The Kubernetes API test server's simulated controllers (`-simulate-controllers`: Deployments, StatefulSets, Jobs,
+/// Argo CD Applications and the addons' custom resources report what a real cluster's controllers would, a synced
+/// chart's CRDs are created (`-chart-crds`), Argo CD's finalizer is worked off) and its EKS token check
+/// (`-accept-eks-tokens`), driven through the Terrace client.
 @Suite(.serialized) struct SimulatedControllerTests {
     static func withClient(
-        simulate: Bool = true, _ body: (KubernetesClient, KubernetesTestServer) async throws -> Void
+        simulate: Bool = true, chartCRDs: [String: [String]] = [:],
+        _ body: (KubernetesClient, KubernetesTestServer) async throws -> Void
     ) async throws {
-        try await KubernetesTestServer.with(establishDelay: 0.05, simulateControllers: simulate) { server in
+        try await KubernetesTestServer.with(establishDelay: 0.05, simulateControllers: simulate, chartCRDs: chartCRDs) { server in
             let config = try KubeConfig(parsing: server.kubeconfig(), path: server.directory.path + "/kubeconfig")
             try await KubernetesClient.withClient(try config.connection(context: "test")) { client in
                 try await body(client, server)
@@ -386,6 +388,447 @@ import Testing
             #expect(
                 try await client.get(ObjectReference(apiVersion: "v1", kind: "ConfigMap", namespace: "team", name: "settings")) == nil)
         }
+    }
+
+    // MARK: - Chart CRDs and the addons' custom resources
+
+    static func crdReference(_ name: String) -> ObjectReference {
+        ObjectReference(apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", name: name)
+    }
+
+    static let certManagerCRDs = ["certificates.cert-manager.io", "clusterissuers.cert-manager.io", "issuers.cert-manager.io"]
+
+    /// An Application of a catalogue chart (no Helm values), in `argocd`.
+    static func addonApplication(_ name: String, sources: [Value]) -> Value {
+        var app = application(name, source: sources[0])
+        if sources.count > 1, case .map(var spec) = app["spec"] {
+            spec["source"] = nil
+            spec["sources"] = .list(sources)
+            app = app.setting("spec", to: .map(spec))
+        }
+        return app
+    }
+
+    static func chartSource(_ repo: String, _ chart: String, _ version: String) -> Value {
+        ["repoURL": .string(repo), "chart": .string(chart), "targetRevision": .string(version)]
+    }
+
+    static let certManagerChart = chartSource("https://charts.jetstack.io", "cert-manager", "v1.19.1")
+
+    /// A ClusterIssuer for Let's Encrypt with a Route 53 DNS-01 solver, as Terrace's cert-manager addon makes it.
+    /// `extraRoute53` adds fields to the solver's `route53` (a misspelt one, for the refusal).
+    static func clusterIssuer(_ name: String, annotations: [String: Value] = [:], extraRoute53: [String: Value] = [:]) -> Value {
+        var route53: [String: Value] = ["region": "eu-west-1", "hostedZoneID": "Z0123456789ABC"]
+        route53.merge(extraRoute53) { $1 }
+        var metadata: [String: Value] = ["name": .string(name)]
+        if !annotations.isEmpty { metadata["annotations"] = .map(annotations) }
+        return [
+            "apiVersion": "cert-manager.io/v1", "kind": "ClusterIssuer", "metadata": .map(metadata),
+            "spec": [
+                "acme": [
+                    "email": "ops@example.org", "server": "https://acme-v02.api.letsencrypt.org/directory",
+                    "privateKeySecretRef": ["name": .string(name + "-account")],
+                    "solvers": [["dns01": ["route53": .map(route53)], "selector": ["dnsZones": ["example.org"]]]],
+                ]
+            ],
+        ]
+    }
+
+    static func clusterIssuerReference(_ name: String) -> ObjectReference {
+        ObjectReference(apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", name: name)
+    }
+
+    @Test func aSyncedChartInstallsItsCRDsAndAClusterIssuerBecomesReady() async throws {
+        try await Self.withClient(chartCRDs: try KubernetesTestServer.addonChartCRDs()) { client, _ in
+            try await Self.installApplicationCRD(client)
+            // Before cert-manager's chart is synced, the cluster does not serve ClusterIssuers.
+            do throws(KubernetesError) {
+                try await client.apply(Self.clusterIssuer("letsencrypt"))
+                Issue.record("a ClusterIssuer was accepted before cert-manager's CRDs were installed")
+            } catch {
+                #expect(error.code == .notFound, "\(error)")
+            }
+
+            try await client.apply(Self.addonApplication("cert-manager", sources: [Self.certManagerChart]))
+            try await Self.waitUntil(client, Self.applicationReference("cert-manager"), "Synced and Healthy", Self.synced)
+            // The chart's CRDs were created first (by Argo CD's manager, with its tracking annotation), and only its.
+            for name in Self.certManagerCRDs {
+                let crd = try #require(try await client.get(Self.crdReference(name)), "\(name) was not created by the sync")
+                #expect(Self.managers(crd).first == "argocd-controller Apply -", "\(name)")
+                #expect(
+                    crd["metadata"]?["annotations"]?["argocd.argoproj.io/tracking-id"]?.stringValue
+                        == "cert-manager:apiextensions.k8s.io/CustomResourceDefinition:/\(name)")
+                try await client.waitForCondition(
+                    Self.crdReference(name), type: "Established", timeout: .seconds(20), pollInterval: .milliseconds(20))
+            }
+            #expect(try await client.get(Self.crdReference("externalsecrets.external-secrets.io")) == nil)
+            #expect(try await client.get(Self.crdReference("clusters.postgresql.cnpg.io")) == nil)
+            // Discovery serves the kinds now.
+            #expect(try await client.serverGroupVersions().contains("cert-manager.io/v1"))
+            await client.invalidateDiscovery("cert-manager.io/v1")
+            let served = try await client.resource(for: GroupVersionKind(apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer"))
+            #expect(served.name == "clusterissuers")
+            #expect(served.namespaced == false)
+
+            // A valid ClusterIssuer becomes Ready, as cert-manager reports an ACME account registered.
+            try await client.apply(Self.clusterIssuer("letsencrypt"))
+            let ready = try #require(
+                try await client.waitForCondition(
+                    Self.clusterIssuerReference("letsencrypt"), type: "Ready", timeout: .seconds(20), pollInterval: .milliseconds(20)))
+            let condition = try #require(ready.condition("Ready"))
+            #expect(condition["reason"]?.stringValue == "ACMEAccountRegistered")
+            #expect(condition["message"]?.stringValue == "The ACME account was registered with the ACME server")
+            #expect(condition["observedGeneration"]?.intValue == 1)
+            #expect(condition["lastTransitionTime"]?.stringValue != nil)
+            #expect(ready["status"]?["acme"]?["lastRegisteredEmail"]?.stringValue == "ops@example.org")
+            #expect(ready["status"]?["acme"]?["uri"]?.stringValue?.hasPrefix("https://acme-v02.api.letsencrypt.org/acme/acct/") == true)
+            #expect(Self.managers(ready) == ["terrace Apply -", "simulated-controller Update status"])
+
+            // A misspelt field is refused by the CRD's schema (strict validation), and nothing is stored.
+            do throws(KubernetesError) {
+                try await client.apply(Self.clusterIssuer("typo", extraRoute53: ["hostedZoneId": "Z0123456789ABC"]))
+                Issue.record("a ClusterIssuer with an unknown field was accepted")
+            } catch {
+                #expect(error.code == .invalid)
+                #expect(error.message.contains(".spec.acme.solvers[0].dns01.route53.hostedZoneId: field not declared in schema"), "\(error)")
+            }
+            #expect(try await client.get(Self.clusterIssuerReference("typo")) == nil)
+
+            // `terrace.test/simulate: Failed`: Ready=False with cert-manager's reason; without it again, Ready=True.
+            try await client.apply(Self.clusterIssuer("flaky", annotations: ["terrace.test/simulate": "Failed"]))
+            let failed = try #require(
+                try await client.waitForCondition(
+                    Self.clusterIssuerReference("flaky"), type: "Ready", status: "False", timeout: .seconds(20),
+                    pollInterval: .milliseconds(20)))
+            #expect(failed.condition("Ready")?["reason"]?.stringValue == "ErrRegisterACMEAccount")
+            #expect(failed.condition("Ready")?["message"]?.stringValue?.contains("(simulated)") == true)
+            #expect(failed["status"]?["acme"] == nil)
+            try await client.apply(Self.clusterIssuer("flaky"))
+            let recovered = try await client.waitForCondition(
+                Self.clusterIssuerReference("flaky"), type: "Ready", timeout: .seconds(20), pollInterval: .milliseconds(20))
+            #expect(recovered?.condition("Ready")?["reason"]?.stringValue == "ACMEAccountRegistered")
+
+            // An identical re-apply writes nothing: no new resourceVersion, hence no status write either.
+            let issuerVersion = try #require(Self.version(ready))
+            let again = try await client.apply(Self.clusterIssuer("letsencrypt"))
+            #expect(Self.version(again) == issuerVersion)
+            let appVersion = try #require(Self.version(try await client.get(Self.applicationReference("cert-manager"))))
+            let sameApp = try await client.apply(Self.addonApplication("cert-manager", sources: [Self.certManagerChart]))
+            #expect(Self.version(sameApp) == appVersion)
+
+            // A re-sync (a new chart version) finds the CRDs there and equal: they are not written again.
+            var crdVersions: [String: String] = [:]
+            for name in Self.certManagerCRDs { crdVersions[name] = Self.version(try await client.get(Self.crdReference(name))) }
+            try await client.apply(
+                Self.addonApplication(
+                    "cert-manager", sources: [Self.chartSource("https://charts.jetstack.io", "cert-manager", "v1.19.2")]))
+            // The CRDs are handled in the same reconcile that reports the new revision, before it.
+            try await Self.waitUntil(client, Self.applicationReference("cert-manager"), "synced at v1.19.2") {
+                Self.synced($0) && $0["status"]?["sync"]?["revision"]?.stringValue == "v1.19.2"
+            }
+            for name in Self.certManagerCRDs {
+                let crd = try await client.get(Self.crdReference(name))
+                #expect(Self.version(crd) != nil)
+                #expect(Self.version(crd) == crdVersions[name], "\(name) was written again by a no-op re-sync")
+            }
+            #expect(Self.version(try await client.get(Self.clusterIssuerReference("letsencrypt"))) == issuerVersion)
+        }
+    }
+
+    @Test func theAddonsCustomResourcesReportWhatTheirControllersWould() async throws {
+        let fixtures = KubernetesTestServer.fixturesFolder.appendingPathComponent("crds")
+        var charts = try KubernetesTestServer.addonChartCRDs()
+        // The Keycloak operator's CRDs under a chart name of this test's own (the catalogue's Keycloak has none).
+        charts["keycloak-operator"] = ["keycloaks.k8s.keycloak.org-v1.yml", "keycloakrealmimports.k8s.keycloak.org-v1.yml"]
+            .map { fixtures.appendingPathComponent($0).path }
+        try await Self.withClient(chartCRDs: charts) { client, _ in
+            try await Self.installApplicationCRD(client)
+            // One Application with several chart sources installs each chart's CRDs.
+            try await client.apply(
+                Self.addonApplication(
+                    "platform",
+                    sources: [
+                        Self.certManagerChart,
+                        Self.chartSource("https://charts.external-secrets.io", "external-secrets", "0.20.4"),
+                        Self.chartSource("https://cloudnative-pg.github.io/charts", "cloudnative-pg", "0.26.1"),
+                        Self.chartSource("https://charts.example.com", "keycloak-operator", "26.0.0"),
+                    ]))
+            try await Self.waitUntil(client, Self.applicationReference("platform"), "Synced and Healthy", Self.synced)
+            for name in [
+                "certificates.cert-manager.io", "clustersecretstores.external-secrets.io", "externalsecrets.external-secrets.io",
+                "clusters.postgresql.cnpg.io", "keycloaks.k8s.keycloak.org", "keycloakrealmimports.k8s.keycloak.org",
+            ] {
+                try await client.waitForCondition(
+                    Self.crdReference(name), type: "Established", timeout: .seconds(20), pollInterval: .milliseconds(20))
+            }
+            try await client.apply(["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "identity"]])
+
+            let objects: [(Value, String, String?)] = [
+                (
+                    [
+                        "apiVersion": "cert-manager.io/v1", "kind": "Certificate", "metadata": ["name": "web", "namespace": "identity"],
+                        "spec": [
+                            "secretName": "web-tls", "dnsNames": ["keycloak.example.org"], "duration": "2160h",
+                            "issuerRef": ["name": "letsencrypt", "kind": "ClusterIssuer"],
+                        ],
+                    ], "Ready", "Certificate is up to date and has not expired"
+                ),
+                (
+                    [
+                        "apiVersion": "external-secrets.io/v1", "kind": "ClusterSecretStore", "metadata": ["name": "aws"],
+                        "spec": ["provider": ["aws": ["service": "SecretsManager", "region": "eu-west-1"]]],
+                    ], "Valid", "store validated"
+                ),
+                (
+                    [
+                        "apiVersion": "external-secrets.io/v1", "kind": "ExternalSecret",
+                        "metadata": ["name": "db", "namespace": "identity"],
+                        "spec": [
+                            "secretStoreRef": ["name": "aws", "kind": "ClusterSecretStore"], "target": ["name": "db-credentials"],
+                            "data": [["secretKey": "password", "remoteRef": ["key": "prod/db", "property": "password"]]],
+                        ],
+                    ], "SecretSynced", "secret synced"
+                ),
+                (
+                    [
+                        "apiVersion": "postgresql.cnpg.io/v1", "kind": "Cluster", "metadata": ["name": "keycloak-db", "namespace": "identity"],
+                        "spec": ["instances": 3, "storage": ["size": "10Gi"]],
+                    ], "ClusterIsReady", "Cluster is Ready"
+                ),
+                (
+                    [
+                        "apiVersion": "k8s.keycloak.org/v2alpha1", "kind": "Keycloak", "metadata": ["name": "keycloak", "namespace": "identity"],
+                        "spec": ["instances": 2, "hostname": ["hostname": "keycloak.example.org"]],
+                    ], "Ready", nil
+                ),
+            ]
+            var ready: [String: Value] = [:]
+            for (object, reason, message) in objects {
+                try await client.apply(object)
+                let reference = try ObjectReference(of: object)
+                let got = try #require(
+                    try await client.waitForCondition(reference, type: "Ready", timeout: .seconds(20), pollInterval: .milliseconds(20)))
+                let kind = reference.kind.kind
+                let condition = try #require(got.condition("Ready"))
+                if let message {
+                    #expect(condition["reason"]?.stringValue == reason, "\(kind)")
+                    #expect(condition["message"]?.stringValue == message, "\(kind)")
+                }
+                #expect(Self.managers(got) == ["terrace Apply -", "simulated-controller Update status"], "\(kind)")
+                ready[kind] = got
+            }
+            // What each controller adds besides the condition, within its CRD's schema (the server writes strictly).
+            let certificate = try #require(ready["Certificate"])
+            #expect(certificate.condition("Ready")?["observedGeneration"]?.intValue == 1)
+            #expect(certificate["status"]?["revision"]?.intValue == 1)
+            #expect(certificate["status"]?["notAfter"]?.stringValue != nil && certificate["status"]?["renewalTime"]?.stringValue != nil)
+            #expect(ready["ClusterSecretStore"]?["status"]?["capabilities"]?.stringValue == "ReadWrite")
+            // external-secrets' conditions carry no observedGeneration: its CRDs declare none.
+            #expect(ready["ClusterSecretStore"]?.condition("Ready")?["observedGeneration"] == nil)
+            #expect(ready["ExternalSecret"]?["status"]?["binding"]?["name"]?.stringValue == "db-credentials")
+            #expect(ready["ExternalSecret"]?["status"]?["syncedResourceVersion"]?.stringValue?.hasPrefix("1-") == true)
+            let cluster = try #require(ready["Cluster"]?["status"])
+            #expect(cluster["phase"]?.stringValue == "Cluster in healthy state")
+            #expect(cluster["readyInstances"]?.intValue == 3)
+            #expect(cluster["instances"]?.intValue == 3)
+            #expect(cluster["currentPrimary"]?.stringValue == "keycloak-db-1")
+            let keycloak = try #require(ready["Keycloak"])
+            #expect(keycloak["status"]?["conditions"]?.listValue?.compactMap { $0["type"]?.stringValue } == ["Ready", "HasErrors", "RollingUpdate"])
+            #expect(keycloak.condition("HasErrors")?["status"]?.stringValue == "False")
+            #expect(keycloak.condition("Ready")?["observedGeneration"]?.intValue == 1)
+            #expect(keycloak["status"]?["instances"]?.intValue == 2)
+
+            // A realm import reports Done, as the Keycloak operator does (it has no Ready condition).
+            let realmImport: Value = [
+                "apiVersion": "k8s.keycloak.org/v2alpha1", "kind": "KeycloakRealmImport",
+                "metadata": ["name": "terrace", "namespace": "identity"],
+                "spec": ["keycloakCRName": "keycloak", "realm": ["realm": "terrace"]],
+            ]
+            try await client.apply(realmImport)
+            let imported = try #require(
+                try await client.waitForCondition(
+                    try ObjectReference(of: realmImport), type: "Done", timeout: .seconds(20), pollInterval: .milliseconds(20)))
+            #expect(imported.condition("HasErrors")?["status"]?.stringValue == "False")
+            #expect(imported.condition("Ready") == nil)
+
+            // Simulated failures, with the controllers' reasons.
+            let failing: [(Value, String, String)] = [
+                (
+                    [
+                        "apiVersion": "external-secrets.io/v1", "kind": "ExternalSecret",
+                        "metadata": ["name": "missing", "namespace": "identity", "annotations": ["terrace.test/simulate": "Failed"]],
+                        "spec": [
+                            "secretStoreRef": ["name": "aws", "kind": "ClusterSecretStore"],
+                            "data": [["secretKey": "password", "remoteRef": ["key": "prod/missing"]]],
+                        ],
+                    ], "Ready", "SecretSyncedError"
+                ),
+                (
+                    [
+                        "apiVersion": "postgresql.cnpg.io/v1", "kind": "Cluster",
+                        "metadata": ["name": "broken-db", "namespace": "identity", "annotations": ["terrace.test/simulate": "Failed"]],
+                        "spec": ["instances": 1, "storage": ["size": "1Gi"]],
+                    ], "Ready", "ClusterIsNotReady"
+                ),
+            ]
+            for (object, type, reason) in failing {
+                try await client.apply(object)
+                let reference = try ObjectReference(of: object)
+                let got = try #require(
+                    try await client.waitForCondition(
+                        reference, type: type, status: "False", timeout: .seconds(20), pollInterval: .milliseconds(20)))
+                #expect(got.condition(type)?["reason"]?.stringValue == reason, "\(reference)")
+                #expect(got.condition(type)?["message"]?.stringValue?.hasSuffix("(simulated)") == true, "\(reference)")
+            }
+            let brokenDB = try await client.get(
+                ObjectReference(apiVersion: "postgresql.cnpg.io/v1", kind: "Cluster", namespace: "identity", name: "broken-db"))
+            #expect(brokenDB?["status"]?["readyInstances"] == nil)
+            #expect(brokenDB?["status"]?["phase"]?.stringValue != "Cluster in healthy state")
+        }
+    }
+
+    @Test func onlyTheCRDsOfAChartsFilesAreCreated() async throws {
+        let folder = try CommandRunner.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // A chart file as `helm template --include-crds` prints it: comments, an empty document, a CRD and a ConfigMap.
+        let file = folder.appendingPathComponent("widgets.yaml")
+        try """
+            # Source: widgets/templates/crds.yaml
+            ---
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: widgets-settings, namespace: default}
+            data: {a: "1"}
+            --- # the CRD
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: widgets.example.com}
+            spec:
+              group: example.com
+              scope: Namespaced
+              names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                subresources: {status: {}}
+                schema:
+                  openAPIV3Schema:
+                    type: object
+                    properties:
+                      spec: {type: object, properties: {size: {type: integer}}}
+                      status: {type: object, x-kubernetes-preserve-unknown-fields: true}
+
+            """.write(to: file, atomically: true, encoding: .utf8)
+        try await Self.withClient(chartCRDs: ["widgets": [file.path]]) { client, _ in
+            try await Self.installApplicationCRD(client)
+            try await client.apply(
+                Self.addonApplication("widgets", sources: [Self.chartSource("https://charts.example.com", "widgets", "1.0.0")]))
+            // Another chart's Application creates nothing.
+            try await client.apply(Self.application("podinfo", source: Self.chart("6.7.1")))
+            try await Self.waitUntil(client, Self.applicationReference("widgets"), "Synced and Healthy", Self.synced)
+            try await Self.waitUntil(client, Self.applicationReference("podinfo"), "Synced and Healthy", Self.synced)
+            try await client.waitForCondition(
+                Self.crdReference("widgets.example.com"), type: "Established", timeout: .seconds(20), pollInterval: .milliseconds(20))
+            #expect(
+                try await client.get(ObjectReference(apiVersion: "v1", kind: "ConfigMap", namespace: "default", name: "widgets-settings"))
+                    == nil)
+            let crds = try await client.list(GroupVersionKind(apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition"))
+            #expect(crds.compactMap { $0["metadata"]?["name"]?.stringValue }.sorted() == ["applications.argoproj.io", "widgets.example.com"])
+        }
+
+        // A file without any CRD is a mistake the server refuses to start with, naming the file.
+        let empty = folder.appendingPathComponent("none.yaml")
+        try "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n".write(to: empty, atomically: true, encoding: .utf8)
+        do {
+            let server = try await KubernetesTestServer.start(simulateControllers: true, chartCRDs: ["none": [empty.path]])
+            server.stop()
+            Issue.record("the server started with a chart file holding no CRD")
+        } catch {
+            #expect("\(error)".contains("none.yaml holds no apiextensions.k8s.io/v1 CustomResourceDefinition"), "\(error)")
+        }
+    }
+
+    @Test func theAddonMappingNamesMissingFixtures() throws {
+        let folder = try CommandRunner.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(throws: HarnessError.self) { try KubernetesTestServer.addonChartCRDs(fixtures: folder) }
+        do {
+            _ = try KubernetesTestServer.addonChartCRDs(fixtures: folder)
+        } catch {
+            #expect("\(error)".contains("crds/postgresql.cnpg.io_crds.yaml"), "\(error)")
+        }
+        let mapping = try KubernetesTestServer.addonChartCRDs()
+        #expect(mapping.keys.sorted() == ["cert-manager", "cloudnative-pg", "external-secrets"])
+        #expect(mapping["cert-manager"]?.count == 3)
+    }
+
+    // MARK: - Jobs
+
+    static func job(_ name: String, annotations: [String: Value] = [:], backoffLimit: Int? = nil) -> Value {
+        var metadata: [String: Value] = ["name": .string(name), "namespace": "default"]
+        if !annotations.isEmpty { metadata["annotations"] = .map(annotations) }
+        var spec: [String: Value] = [
+            "template": [
+                "spec": ["restartPolicy": "Never", "containers": [["name": "migrate", "image": "busybox:1.37", "command": ["true"]]]]
+            ]
+        ]
+        if let backoffLimit { spec["backoffLimit"] = Value(integerLiteral: backoffLimit) }
+        return ["apiVersion": "batch/v1", "kind": "Job", "metadata": .map(metadata), "spec": .map(spec)]
+    }
+
+    static func jobReference(_ name: String) -> ObjectReference {
+        ObjectReference(apiVersion: "batch/v1", kind: "Job", namespace: "default", name: name)
+    }
+
+    @Test func jobsCompleteOrFailAsAsked() async throws {
+        try await Self.withClient { client, _ in
+            try await client.apply(Self.job("migrate"))
+            let done = try #require(
+                try await client.waitForCondition(
+                    Self.jobReference("migrate"), type: "Complete", timeout: .seconds(20), pollInterval: .milliseconds(20)))
+            let status = try #require(done["status"])
+            #expect(status["succeeded"]?.intValue == 1)
+            #expect(status["failed"] == nil)
+            #expect(status["startTime"]?.stringValue != nil && status["completionTime"]?.stringValue != nil)
+            #expect(status["conditions"]?.listValue?.compactMap { $0["type"]?.stringValue } == ["SuccessCriteriaMet", "Complete"])
+            #expect(done.condition("Complete")?["reason"]?.stringValue == "CompletionsReached")
+            #expect(Self.managers(done) == ["terrace Apply -", "simulated-controller Update status"])
+
+            try await client.apply(Self.job("broken", annotations: ["terrace.test/simulate": "Failed"], backoffLimit: 2))
+            let failed = try #require(
+                try await client.waitForCondition(
+                    Self.jobReference("broken"), type: "Failed", timeout: .seconds(20), pollInterval: .milliseconds(20)))
+            #expect(failed.condition("Failed")?["reason"]?.stringValue == "BackoffLimitExceeded")
+            #expect(failed.condition("Failed")?["message"]?.stringValue?.contains("(simulated)") == true)
+            #expect(failed.condition("Complete") == nil)
+            #expect(failed["status"]?["failed"]?.intValue == 3)  // backoffLimit + 1 pods failed
+            #expect(failed["status"]?["succeeded"] == nil)
+            #expect(failed["status"]?["completionTime"] == nil)
+
+            // An identical re-apply writes nothing.
+            let again = try await client.apply(Self.job("migrate"))
+            #expect(Self.version(again) == Self.version(done))
+            try await Self.validateWithKubernetesSchemas([done, failed])
+        }
+    }
+
+    /// Checks objects against Kubernetes' own schemas (PyPI's kubernetes-validate, 1.37, strict: unknown fields fail).
+    static func validateWithKubernetesSchemas(_ objects: [Value]) async throws {
+        let folder = try CommandRunner.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("objects.json")
+        try Data(Value.list(objects).canonicalJSON.utf8).write(to: file)
+        let script = """
+            import json, sys, kubernetes_validate
+            for obj in json.load(open(sys.argv[1])):
+                kubernetes_validate.validate(obj, "1.37.0", strict=True)
+            print("ok")
+            """
+        let output = try await CommandRunner.runExecutable("/usr/bin/env", ["python3", "-c", script, file.path], in: folder)
+        #expect(output.status == 0, "Kubernetes' schema refuses the object: \(output.stderr.suffix(1500))")
+        #expect(output.stdout.contains("ok"))
     }
 
     // MARK: - EKS tokens

@@ -3,8 +3,8 @@ import Foundation
 /// The Kubernetes API test server (`Tests/KubernetesTestServer`, Go, built by `scripts/build-kube-test-server.sh`)
 /// on 127.0.0.1 and a free port it picks, with a test CA and a bearer token it generates.
 ///
-/// Stop it with ``stop()``; prefer ``with(watchList:establishDelay:simulateControllers:acceptEKSTokens:_:)``, which
-/// always stops it.
+/// Stop it with ``stop()``; prefer ``with(watchList:establishDelay:simulateControllers:acceptEKSTokens:chartCRDs:_:)``,
+/// which always stops it.
 /// The token is a test secret: never print it in test output.
 public final class KubernetesTestServer: @unchecked Sendable {
     /// `https://127.0.0.1:PORT`.
@@ -53,19 +53,34 @@ public final class KubernetesTestServer: @unchecked Sendable {
     ///     without the feature do, so clients fall back to list then watch.
     ///   - establishDelay: seconds between a CRD's creation and its `Established` condition.
     ///   - simulateControllers: act as a cluster's controllers (`-simulate-controllers`): Deployments and
-    ///     StatefulSets report every replica ready, Argo CD Applications report an automated sync (Synced and Healthy,
-    ///     or the failure `simulate` in their Helm values asks for), and Argo CD's resources finalizer is removed from
-    ///     objects being deleted. Status is written as field manager `simulated-controller` shortly after a write, and
-    ///     only when it changes.
+    ///     StatefulSets report every replica ready, Jobs complete, Argo CD Applications report an automated sync
+    ///     (Synced and Healthy, or the failure `simulate` in their Helm values asks for), the addons' custom resources
+    ///     (cert-manager, external-secrets, CloudNativePG, Keycloak) report Ready, and Argo CD's resources finalizer is
+    ///     removed from objects being deleted. The annotation `terrace.test/simulate: Failed` makes a Job or an
+    ///     addon's custom resource fail instead. Status is written as field manager `simulated-controller` shortly
+    ///     after a write, and only when it changes.
     ///   - acceptEKSTokens: also accept bearer tokens of EKS form (`-accept-eks-tokens`: `k8s-aws-v1.` + a presigned
     ///     STS `GetCallerIdentity` URL signing `x-k8s-aws-id`, dated within 15 minutes); the form is checked, not the
     ///     signature.
+    ///   - chartCRDs: Helm chart name -> YAML files holding the CRDs the chart installs (`-chart-crds`): with
+    ///     `simulateControllers`, an Application synced with that chart first creates those CRDs (as field manager
+    ///     `argocd-controller`), as Argo CD's sync of the chart would. ``addonChartCRDs(fixtures:)`` gives the addons'
+    ///     mapping from the upstream fixtures.
     public static func start(
         watchList: Bool = true, establishDelay: Double = 0.2, timeout: Double = 30, simulateControllers: Bool = false,
-        acceptEKSTokens: Bool = false
+        acceptEKSTokens: Bool = false, chartCRDs: [String: [String]] = [:]
     ) async throws -> KubernetesTestServer {
         guard isBuilt else {
             throw HarnessError("the Kubernetes test server is not built at \(binaryPath): run scripts/build-kube-test-server.sh")
+        }
+        // `-chart-crds CHART=FILE[,FILE...]`, one flag per chart.
+        var chartArguments: [String] = []
+        for (chart, files) in chartCRDs.sorted(by: { $0.key < $1.key }) {
+            guard !chart.isEmpty, !chart.contains("="), !files.isEmpty, !files.contains(where: { $0.isEmpty || $0.contains(",") })
+            else {
+                throw HarnessError("chartCRDs: chart \"\(chart)\" needs a name without `=` and at least one file, with no comma in its path")
+            }
+            chartArguments += ["-chart-crds", chart + "=" + files.joined(separator: ",")]
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kube-test-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -75,7 +90,7 @@ public final class KubernetesTestServer: @unchecked Sendable {
             "-dir", directory.path, "-listen", "127.0.0.1:0", "-log", directory.appendingPathComponent("server.log").path,
             "-establish-delay", "\(Int((establishDelay * 1000).rounded()))ms", "-watch-list=\(watchList)",
             "-simulate-controllers=\(simulateControllers)", "-accept-eks-tokens=\(acceptEKSTokens)",
-        ]
+        ] + chartArguments
         // The server opens its own log: no pipe or file of the test process is handed to it.
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
@@ -106,14 +121,14 @@ public final class KubernetesTestServer: @unchecked Sendable {
 
     /// Runs `body` with a fresh server and stops the server afterwards, whatever happens.
     ///
-    /// The parameters are ``start(watchList:establishDelay:timeout:simulateControllers:acceptEKSTokens:)``'s.
+    /// The parameters are ``start(watchList:establishDelay:timeout:simulateControllers:acceptEKSTokens:chartCRDs:)``'s.
     public static func with<T>(
         watchList: Bool = true, establishDelay: Double = 0.2, simulateControllers: Bool = false,
-        acceptEKSTokens: Bool = false, _ body: (KubernetesTestServer) async throws -> T
+        acceptEKSTokens: Bool = false, chartCRDs: [String: [String]] = [:], _ body: (KubernetesTestServer) async throws -> T
     ) async throws -> T {
         let server = try await start(
             watchList: watchList, establishDelay: establishDelay, simulateControllers: simulateControllers,
-            acceptEKSTokens: acceptEKSTokens)
+            acceptEKSTokens: acceptEKSTokens, chartCRDs: chartCRDs)
         defer { server.stop() }
         return try await body(server)
     }
