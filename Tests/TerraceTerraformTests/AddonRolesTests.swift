@@ -4,8 +4,8 @@ import TerraceCore
 import TerraceTestSupport
 import TerraceTerraform
 
-/// The built-in `addons` module's IRSA roles and logging bucket, applied by the real Terraform binary and AWS
-/// provider against moto's local AWS API on 127.0.0.1, and checked through the AWS API (the AWS CLI).
+/// The built-in `addons` module's IRSA roles, logging bucket and OIDC client secrets, applied by the real Terraform
+/// binary and AWS provider against moto's local AWS API on 127.0.0.1, and checked through the AWS API (the AWS CLI).
 ///
 /// Skipped when Terraform, the offline provider mirror, moto or the AWS CLI is missing.
 @Suite(.enabled(if: endToEndToolsAvailable, "needs terraform, the provider mirror, moto and the aws CLI"))
@@ -37,6 +37,11 @@ struct AddonRolesTests {
         ],
     ]
 
+    /// The OIDC clients' secret names, as `oidc_client_secret_names` gives them.
+    static func oidcSecretNames(_ clients: [String]) -> Value {
+        .map(Dictionary(uniqueKeysWithValues: clients.map { ($0, Value.string("e2e/terrace/oidc/\($0)")) }))
+    }
+
     @Test func rolesFollowTheMapAndTheBucketIsPrivate() async throws {
         try await Self.withModule { setup in
             let (executor, aws, timed) = (setup.executor, setup.aws, setup.timed)
@@ -54,8 +59,10 @@ struct AddonRolesTests {
                 "oidc_provider_arn": .string(provider), "oidc_issuer_url": .string(Self.issuer), "logging_bucket": true,
             ]
 
-            // Both roles and the bucket, in one apply.
-            let both = setup.job(inputs.merging(["irsa_roles": ["external-dns": Self.externalDNS, "loki": Self.loki]]) { $1 })
+            // Both roles, the bucket and two OIDC clients' secrets, in one apply.
+            let both = setup.job(inputs.merging([
+                "irsa_roles": ["external-dns": Self.externalDNS, "loki": Self.loki], "oidc_clients": ["argocd", "grafana"],
+            ]) { $1 })
             let outputs = try await timed("apply (init + apply + output)") { try await executor.apply(both) { _ in } }
             let bucket = "e2e-logs-\(account)"
             let bucketARN = "arn:aws:s3:::\(bucket)"
@@ -63,6 +70,8 @@ struct AddonRolesTests {
             #expect(outputs.values["logging_bucket_arn"] == .string(bucketARN))
             #expect(outputs.values["admin_secret_name"] == "e2e/terrace/admin")
             #expect(outputs.values["admin_username"] == "admin")
+            #expect(outputs.values["oidc_client_secret_names"] == Self.oidcSecretNames(["argocd", "grafana"]))
+            #expect(outputs.sensitive.isEmpty, "\(outputs.sensitive)")
 
             let found = try await timed("check through the AWS API") {
                 try await aws.texts([
@@ -74,8 +83,14 @@ struct AddonRolesTests {
                     "loki policy": ["iam", "get-role-policy", "--role-name", "e2e-loki", "--policy-name", "loki"],
                     "public access": ["s3api", "get-public-access-block", "--bucket", bucket],
                     "encryption": ["s3api", "get-bucket-encryption", "--bucket", bucket],
+                    "argocd secret": ["secretsmanager", "get-secret-value", "--secret-id", "e2e/terrace/oidc/argocd"],
+                    "grafana secret": ["secretsmanager", "get-secret-value", "--secret-id", "e2e/terrace/oidc/grafana"],
+                    "argocd description": ["secretsmanager", "describe-secret", "--secret-id", "e2e/terrace/oidc/argocd"],
+                    "state": ["s3", "cp", "s3://\(setup.stateBucket)/\(both.stateKey)", "-"],
                 ])
             }
+            // What `terraform output -json` prints for the unit, in full (the working directory as the apply left it).
+            let outputText = try await timed("terraform output -json") { try await setup.outputJSON(both) }
 
             // Each role: its ARN in role_arns, assumable only by its own service account through that provider.
             let roles: [(addon: String, namespace: String, serviceAccount: String)] = [
@@ -156,13 +171,81 @@ struct AddonRolesTests {
             #expect(encryption["SSEAlgorithm"] as? String == "aws:kms")
             #expect(encryption["KMSMasterKeyID"] as? String == key)
 
-            // external-dns leaves the map: its role goes, loki's stays.
-            let lokiOnly = setup.job(inputs.merging(["irsa_roles": ["loki": Self.loki]]) { $1 })
-            let after = try await timed("apply without external-dns") { try await executor.apply(lokiOnly) { _ in } }
+            // Each OIDC client's secret: JSON with its client_id and a generated 48-character client_secret (no
+            // punctuation), encrypted with the given key, tagged like the admin secret; its value in no output.
+            var clientSecrets: [String: String] = [:]
+            var argocdVersion = ""
+            for client in ["argocd", "grafana"] {
+                let stored = Self.object(found[client + " secret"])
+                #expect(stored["Name"] as? String == "e2e/terrace/oidc/\(client)")
+                let credentials = Self.object(stored["SecretString"])
+                #expect(Set(credentials.keys) == ["client_id", "client_secret"], "\(client): \(credentials.keys.sorted())")
+                #expect(credentials["client_id"] as? String == client)
+                let secret = credentials["client_secret"] as? String ?? ""
+                #expect(secret.count == 48, "\(client): \(secret.count) characters")
+                #expect(secret.unicodeScalars.allSatisfy { $0.isASCII && CharacterSet.alphanumerics.contains($0) }, "\(client): punctuation")
+                clientSecrets[client] = secret
+                if client == "argocd" { argocdVersion = stored["VersionId"] as? String ?? "" }
+            }
+            let distinct = clientSecrets["argocd"] != clientSecrets["grafana"]
+            #expect(distinct, "argocd and grafana have the same client secret")
+            let described = Self.object(found["argocd description"])
+            #expect(described["KmsKeyId"] as? String == key)
+            #expect(described["DeletedDate"] == nil)
+            let secretTags = (described["Tags"] as? [[String: Any]] ?? []).reduce(into: [String: String]()) { tags, tag in
+                if let name = tag["Key"] as? String { tags[name] = tag["Value"] as? String }
+            }
+            // The module's tags (the provider's default terrace:* tags aside).
+            #expect(
+                secretTags.filter { !$0.key.hasPrefix("terrace:") }
+                    == ["Name": "e2e/terrace/oidc/argocd", "terrace/cluster": "e2e-cluster", "terrace/oidc-client": "argocd"],
+                "\(secretTags)")
+            let stateOutputs = Self.object(found["state"])["outputs"]
+            #expect(
+                Self.object(Self.object(stateOutputs)["oidc_client_secret_names"])["value"] as? [String: String]
+                    == ["argocd": "e2e/terrace/oidc/argocd", "grafana": "e2e/terrace/oidc/grafana"], "\(stateOutputs ?? "none")")
+            let stateOutputsText = stateOutputs.flatMap { try? JSONSerialization.data(withJSONObject: $0) }
+                .map { String(decoding: $0, as: UTF8.self) } ?? ""
+            #expect(outputText.contains("\"oidc_client_secret_names\""))
+            for (client, secret) in clientSecrets where !secret.isEmpty {
+                // Found or not, never printed: a failure message must not show the secret either.
+                let (inOutput, inStateOutputs) = (outputText.contains(secret), stateOutputsText.contains(secret))
+                #expect(!inOutput, "terraform output -json shows \(client)'s client secret")
+                #expect(!inStateOutputs, "the state's outputs hold \(client)'s client secret")
+            }
+
+            // external-dns leaves the map and grafana the clients: their role and secret go, loki's and argocd's stay.
+            // This apply's plan (a second plan of everything else) changes nothing but those removals: argocd's client
+            // secret is the one stored at creation, not the new one the data source read.
+            let lokiOnly = setup.job(inputs.merging(["irsa_roles": ["loki": Self.loki], "oidc_clients": ["argocd"]]) { $1 })
+            let logBefore = (try? String(contentsOfFile: executor.logPath(for: lokiOnly), encoding: .utf8)) ?? ""
+            let after = try await timed("apply without external-dns and grafana") { try await executor.apply(lokiOnly) { _ in } }
             #expect(after.values["role_arns"] == .map(["loki": arns["loki"] ?? .null]))
             #expect(after.values["logging_bucket"] == .string(bucket))
-            let remaining = Self.names(try await timed("list roles") { try await aws.text(["iam", "list-roles"]) }, "Roles", "RoleName")
-            #expect(remaining.filter { $0.hasPrefix("e2e-") } == ["e2e-loki"])
+            #expect(after.values["oidc_client_secret_names"] == Self.oidcSecretNames(["argocd"]))
+            let applyLog = String(try String(contentsOfFile: executor.logPath(for: lokiOnly), encoding: .utf8).dropFirst(logBefore.count))
+            let changes = applyLog.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("# ") && !$0.hasPrefix("# (") }
+            #expect(
+                Set(changes) == [
+                    "# aws_iam_role.irsa[\"external-dns\"] will be destroyed",
+                    "# aws_iam_role_policy.irsa[\"external-dns\"] will be destroyed",
+                    "# aws_secretsmanager_secret.oidc[\"grafana\"] will be destroyed",
+                    "# aws_secretsmanager_secret_version.oidc[\"grafana\"] will be destroyed",
+                ], "\(changes)")
+            let planLine = applyLog.split(separator: "\n").first { $0.hasPrefix("Plan: ") }.map(String.init)
+            #expect(planLine == "Plan: 0 to add, 0 to change, 4 to destroy.")
+            let remaining = try await timed("list roles and secrets") {
+                try await aws.texts([
+                    "roles": ["iam", "list-roles"], "secrets": ["secretsmanager", "list-secrets"],
+                    "argocd secret": ["secretsmanager", "get-secret-value", "--secret-id", "e2e/terrace/oidc/argocd"],
+                ])
+            }
+            #expect(Self.names(remaining["roles"], "Roles", "RoleName").filter { $0.hasPrefix("e2e-") } == ["e2e-loki"])
+            #expect(Set(Self.names(remaining["secrets"], "SecretList", "Name")) == ["e2e/terrace/admin", "e2e/terrace/oidc/argocd"])
+            let argocd = Self.object(remaining["argocd secret"])
+            let unchanged = Self.object(argocd["SecretString"])["client_secret"] as? String == clientSecrets["argocd"]
+            #expect(unchanged, "argocd's client secret changed")
+            #expect(argocd["VersionId"] as? String == argocdVersion)
 
             // destroy: the roles, the bucket and the secret are gone.
             try await timed("destroy") { try await executor.destroy(lokiOnly) { _ in } }
@@ -177,6 +260,13 @@ struct AddonRolesTests {
             #expect(roleNames.filter { $0.hasPrefix("e2e-") }.isEmpty, "\(roleNames)")
             #expect(bucketNames == [setup.stateBucket], "\(bucketNames)")
             #expect(secretNames.isEmpty, "\(secretNames)")
+
+            // Terrace's log of the unit (init, both applies, outputs, destroy) never shows a client secret.
+            let log = try String(contentsOfFile: executor.logPath(for: lokiOnly), encoding: .utf8)
+            for (client, secret) in clientSecrets where !secret.isEmpty {
+                let inLog = log.contains(secret)
+                #expect(!inLog, "the unit's log shows \(client)'s client secret")
+            }
         }
     }
 
@@ -224,6 +314,16 @@ extension AddonRolesTests {
             Fixtures.job(
                 module: AddonRolesTests.module, infrastructure: "e2e", unit: "addons", inputs: inputs, endpoint: aws.endpoint,
                 region: "us-east-1", bucket: stateBucket, lockTimeoutSeconds: 5)
+        }
+
+        /// What `terraform output -json` prints in `job`'s working directory (after an apply), with the executor's
+        /// environment: the harness's offline CLI configuration and moto's credentials, no metadata service.
+        func outputJSON(_ job: UnitJob) async throws -> String {
+            let output = try await CommandRunner.runExecutable(
+                "/usr/bin/env", ["terraform", "output", "-no-color", "-json"],
+                in: URL(fileURLWithPath: executor.workingDirectory(for: job)), environment: executor.environment)
+            guard output.status == 0 else { throw HarnessError("terraform output -json failed: \(output.stderr)") }
+            return output.stdout
         }
     }
 

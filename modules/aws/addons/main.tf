@@ -40,13 +40,59 @@ resource "aws_secretsmanager_secret_version" "admin" {
   }
 }
 
+# Generated OIDC client credentials (Keycloak confidential clients such as
+# argocd and grafana), one secret per name in var.oidc_clients, for External
+# Secrets to deliver to the cluster. Never an output.
+#
+# The client secret is not read from data "aws_secretsmanager_random_password"
+# as the admin password is: that data source's id is the password itself, and
+# Terraform prints the id of every data source it reads ("Read complete after
+# 0s [id=...]"), so the secret would be in the unit's log. It is made from two
+# uuid(), which Terraform draws from a cryptographic random source during apply
+# and never prints (secret_string is sensitive): 48 lowercase hexadecimal
+# characters, 182 random bits, no punctuation.
+
+locals {
+  oidc_secret_names = { for client in var.oidc_clients : client => "${var.name}/terrace/oidc/${client}" }
+}
+
+resource "aws_secretsmanager_secret" "oidc" {
+  for_each = local.oidc_secret_names
+
+  name        = each.value
+  description = "Terrace generated OIDC client credentials of ${each.key} for ${var.name}"
+  kms_key_id  = var.kms_key_arn
+  # Destroy, or removing the client from oidc_clients, deletes the secret at
+  # once, so that the name can be used again.
+  recovery_window_in_days = 0
+
+  tags = merge(local.common_tags, { Name = each.value, "terrace/oidc-client" = each.key })
+}
+
+resource "aws_secretsmanager_secret_version" "oidc" {
+  for_each = local.oidc_secret_names
+
+  secret_id = aws_secretsmanager_secret.oidc[each.key].id
+  secret_string = jsonencode({
+    client_id     = each.key
+    client_secret = substr(replace("${uuid()}${uuid()}", "-", ""), 0, 48)
+  })
+
+  lifecycle {
+    # uuid() is new on every plan: keep the secret stored at creation instead
+    # of rotating it on every plan, as for the admin password.
+    ignore_changes = [secret_string]
+  }
+}
+
 # IAM roles for service accounts (IRSA): one role per addon, assumable only by
 # that addon's service account through the cluster's OIDC provider, with an
 # inline policy built from the addon's statements. And an optional private S3
 # bucket for logs (Loki).
 
 locals {
-  # Tags of every resource but the admin secret, which keeps local.tags.
+  # Tags of every resource but the admin secret, which keeps local.tags (the
+  # OIDC client secrets add their own Name).
   common_tags = merge(
     var.tags,
     var.cluster_name == null ? {} : { "terrace/cluster" = var.cluster_name },

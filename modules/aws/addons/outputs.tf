@@ -13,6 +13,11 @@ output "admin_username" {
   value       = var.admin_username
 }
 
+output "oidc_client_secret_names" {
+  description = "Names of the Secrets Manager secrets holding the OIDC client credentials (JSON with client_id and client_secret), by client name (empty when oidc_clients is). Names only: the client secrets are only available from Secrets Manager."
+  value       = { for client, secret in aws_secretsmanager_secret.oidc : client => secret.name }
+}
+
 output "role_arns" {
   description = "ARNs of the IRSA roles by addon name (empty when irsa_roles is), for the eks.amazonaws.com/role-arn annotation of each addon's service account."
   value       = { for addon, role in aws_iam_role.irsa : addon => role.arn }

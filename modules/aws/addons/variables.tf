@@ -1,5 +1,5 @@
 variable "name" {
-  description = "Infrastructure name. The admin secret is named <name>/terrace/admin, the IRSA roles <name>-<addon> and the logging bucket <name>-logs-<account id>."
+  description = "Infrastructure name. The admin secret is named <name>/terrace/admin, the OIDC client secrets <name>/terrace/oidc/<client>, the IRSA roles <name>-<addon> and the logging bucket <name>-logs-<account id>."
   type        = string
 
   validation {
@@ -15,7 +15,7 @@ variable "cluster_name" {
 }
 
 variable "kms_key_arn" {
-  description = "Optional KMS key ARN (backend module output kms_key_arn) encrypting the admin secret and the logging bucket. Null uses the AWS managed aws/secretsmanager key for the secret and SSE-S3 for the bucket."
+  description = "Optional KMS key ARN (backend module output kms_key_arn) encrypting the admin secret, the OIDC client secrets and the logging bucket. Null uses the AWS managed aws/secretsmanager key for the secrets and SSE-S3 for the bucket."
   type        = string
   default     = null
 
@@ -126,4 +126,16 @@ variable "logging_bucket" {
   type        = bool
   default     = false
   nullable    = false
+}
+
+variable "oidc_clients" {
+  description = "Names of the OIDC confidential clients (such as argocd and grafana) to generate credentials for. Each gets the Secrets Manager secret <name>/terrace/oidc/<client> holding JSON {\"client_id\": \"<client>\", \"client_secret\": \"<48 random lowercase hexadecimal characters>\"}, generated once at creation and kept across plans; the client secret is never an output nor printed. Removing a name deletes its secret at once (no recovery window)."
+  type        = set(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for client in var.oidc_clients : can(regex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", client))])
+    error_message = "oidc_clients: every client name must be 1-63 characters of lowercase letters, digits and '-', starting and ending with a letter or digit."
+  }
 }
