@@ -10,8 +10,10 @@ extension KubernetesUnitExecutor {
         else {
             throw KubernetesError(.invalid, "the `argocd` unit needs its version, manifest, checksum and namespace")
         }
+        let access = try ArgoCDInstall.Access(inputs: inputs)
         let bytes = try await manifests.manifest(at: location, root: job.module.directory, expectedSHA256: sha256)
-        let install = try ArgoCDInstall(manifest: bytes, version: version, sha256: sha256, namespace: namespace, source: location)
+        let install = try ArgoCDInstall(
+            manifest: bytes, version: version, sha256: sha256, namespace: namespace, access: access, source: location)
         let facts = ArgoCDInstall.ClusterFacts(
             clusterName: inputs["cluster_name"]?.stringValue ?? job.infrastructure, region: inputs["region"]?.stringValue,
             accountID: inputs["account_id"]?.stringValue, vpcID: inputs["vpc_id"]?.stringValue,
@@ -38,6 +40,10 @@ extension KubernetesUnitExecutor {
         progress(.wait)
         try await bootstrapper.waitUntilAvailable(install)
         return UnitOutputs(
-            values: ["namespace": .string(install.namespace), "version": .string(install.version)], inventory: inventory)
+            values: [
+                "namespace": .string(install.namespace), "version": .string(install.version),
+                "url": install.access.map { .string($0.url) } ?? .null,
+            ],
+            inventory: inventory)
     }
 }

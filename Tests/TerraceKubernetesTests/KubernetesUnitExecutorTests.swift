@@ -27,11 +27,11 @@ import Testing
                 inventory: inventory)
         }
 
-        func argocd(sha256: String = ArgoCDInstall.defaultSHA256, inventory: [String] = []) -> UnitJob {
+        func argocd(sha256: String = ArgoCDInstall.defaultSHA256, access: [String: Value] = [:], inventory: [String] = []) -> UnitJob {
             job(.argocd, "argocd", [
                 "version": "v3.5.1", "manifest": .string(files.url("install.yaml")), "sha256": .string(sha256), "namespace": "argocd",
                 "addons": ["argocd", "keycloak"], "cluster_name": "onprem",
-            ], inventory: inventory)
+            ].merging(access) { _, new in new }, inventory: inventory)
         }
 
         func app(_ name: String, values: Value = .null, timeout: Int = 20, inventory: [String] = []) -> UnitJob {
@@ -68,7 +68,7 @@ import Testing
     func argoCD() async throws {
         try await Self.with { (context: Context) async throws in
             let outputs = try await context.executor.apply(context.argocd()) { _ in }
-            #expect(outputs.values == ["namespace": "argocd", "version": "v3.5.1"])
+            #expect(outputs.values == ["namespace": "argocd", "version": "v3.5.1", "url": .null])
             let inventory = try #require(outputs.inventory)
             #expect(inventory.count == 61)
             #expect(inventory.first == "v1 Namespace argocd")
@@ -114,6 +114,60 @@ import Testing
             #expect(again.inventory == inventory)
             #expect(try await context.get(ObjectReference(apiVersion: "v1", kind: "ConfigMap", namespace: "argocd", name: "argocd-old-settings")) == nil)
             #expect(try await context.get(ObjectReference(apiVersion: "v1", kind: "ConfigMap", namespace: "argocd", name: "argocd-cm")) != nil)
+        }
+    }
+
+    @Test("Argo CD's URL and SSO: the Ingress passes Kubernetes' strict schema, the ConfigMaps are set; without them, all is undone")
+    func access() async throws {
+        try await Self.with { (context: Context) async throws in
+            let access: [String: Value] = [
+                "url": "https://argocd.dev.example.com", "tls_issuer": "letsencrypt",
+                "oidc": ["issuer": "https://keycloak.dev.example.com/realms/dev", "client_id": "argocd", "client_secret": "$argocd-oidc:clientSecret"],
+            ]
+            let outputs = try await context.executor.apply(context.argocd(access: access)) { _ in }
+            #expect(outputs.values["url"] == "https://argocd.dev.example.com")
+            let inventory = try #require(outputs.inventory)
+            #expect(inventory.count == 62)
+            #expect(inventory.contains("networking.k8s.io/v1 Ingress argocd/argocd-server"))
+            // The server validated it against Kubernetes' schema (kubernetes-validate's strict set) and kept it.
+            let ingressReference = ObjectReference(apiVersion: "networking.k8s.io/v1", kind: "Ingress", namespace: "argocd", name: "argocd-server")
+            let ingress = try #require(try await context.get(ingressReference))
+            #expect(ingress["spec"]?["rules"]?.listValue?.first?["host"] == "argocd.dev.example.com")
+            #expect(ingress["spec"]?["rules"]?.listValue?.first?["http"]?["paths"]?.listValue?.first?["backend"]
+                == ["service": ["name": "argocd-server", "port": ["name": "http"]]])
+            #expect(ingress["spec"]?["tls"] == [["hosts": ["argocd.dev.example.com"], "secretName": "argocd-server-tls"]])
+            #expect(ingress["metadata"]?["annotations"]?["cert-manager.io/cluster-issuer"] == "letsencrypt")
+            func configMap(_ name: String) async throws -> Value? {
+                try await context.get(ObjectReference(apiVersion: "v1", kind: "ConfigMap", namespace: "argocd", name: name))
+            }
+            #expect(try await configMap("argocd-cm")?["data"]?["url"] == "https://argocd.dev.example.com")
+            #expect(try await configMap("argocd-cm")?["data"]?["oidc.config"]?.stringValue?.contains("clientSecret: \"$argocd-oidc:clientSecret\"") == true)
+            #expect(try await configMap("argocd-rbac-cm")?["data"] == ["policy.csv": "g, admins, role:admin", "scopes": "[groups]"])
+            #expect(try await configMap("argocd-cmd-params-cm")?["data"] == ["server.insecure": "true"])
+            #expect(try await context.executor.plan(context.argocd(access: access, inventory: inventory)) { _ in } == ResourceSummary())
+
+            // The same Ingress with a field Kubernetes does not know is refused: the schema check is real.
+            let data = try #require(FileManager.default.contents(atPath: ArgoCDBootstrapTests.fixturePath))
+            let install = try ArgoCDInstall(
+                manifest: Array(data), version: "v3.5.1", sha256: ArgoCDInstall.defaultSHA256,
+                access: try ArgoCDInstall.Access(inputs: access))
+            let rendered = try #require(install.resources.first { $0["kind"] == "Ingress" })
+            let misspelt = rendered.setting("spec", to: (rendered["spec"] ?? .null).setting("tlss", to: []))
+            await #expect {
+                try await context.client { client in _ = try await client.apply(misspelt) }
+            } throws: { error in
+                ((error as? KubernetesError)?.message ?? "").contains("tlss")
+            }
+
+            // Without a URL: the Ingress is pruned, and Terrace's keys leave the ConfigMaps.
+            let plain = try await context.executor.apply(context.argocd(inventory: inventory)) { _ in }
+            #expect(plain.values["url"] == .null)
+            #expect(plain.inventory?.count == 61)
+            #expect(try await context.get(ingressReference) == nil)
+            #expect(try await configMap("argocd-cm")?["data"]?["url"] == nil)
+            #expect(try await configMap("argocd-cm")?["data"]?["oidc.config"] == nil)
+            #expect(try await configMap("argocd-rbac-cm")?["data"]?["policy.csv"] == nil)
+            #expect(try await configMap("argocd-cmd-params-cm")?["data"]?["server.insecure"] == nil)
         }
     }
 

@@ -75,8 +75,11 @@ extension ArgoCDInstall {
         }
     }
 
-    /// Namespaces the objects, fixes ClusterRoleBinding subjects, adds the health check and orders the result.
-    static func transform(_ objects: [Value], namespace: String) throws(KubernetesError) -> (crds: [Value], resources: [Value]) {
+    /// Namespaces the objects, fixes ClusterRoleBinding subjects, adds the health check, applies `access` (see
+    /// ``Access``) and orders the result.
+    static func transform(
+        _ objects: [Value], namespace: String, access: Access? = nil
+    ) throws(KubernetesError) -> (crds: [Value], resources: [Value]) {
         // Custom kinds the manifest itself declares cluster-scoped.
         var clusterScoped = clusterScopedKinds
         for object in objects where object["kind"] == "CustomResourceDefinition" {
@@ -117,6 +120,7 @@ extension ArgoCDInstall {
                 .missingObject, "the manifest has no `argocd-cm` ConfigMap, so it is not an Argo CD install manifest",
                 hint: "point `addons.argocd.manifest` at Argo CD's manifests/install.yaml")
         }
+        if let access { resources = try applying(access, to: resources, namespace: namespace) }
         let rank = Dictionary(kindOrder.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
         func key(_ object: Value) -> (Int, String, String, String) {
             let kind = object["kind"]?.stringValue ?? ""

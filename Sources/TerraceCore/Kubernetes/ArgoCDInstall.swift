@@ -13,6 +13,9 @@ import Crypto
 ///    (apply them and wait for `Established`), then the other ``resources`` in a stable order;
 /// 5. lists the ``workloads`` to wait for.
 ///
+/// With an ``Access``, it also configures Argo CD's URL, its Ingress and single sign-on (see
+/// `ArgoCDInstall+Access.swift`).
+///
 /// The GitOps-bridge cluster Secret comes from ``clusterSecret(_:)`` (see `ArgoCDInstall+ClusterSecret.swift`).
 public struct ArgoCDInstall: Hashable, Sendable {
     /// The Argo CD version Terrace installs unless `addons.argocd.version` says otherwise.
@@ -78,6 +81,8 @@ public struct ArgoCDInstall: Hashable, Sendable {
     public let version: String
     /// The namespace everything namespaced goes to.
     public let namespace: String
+    /// Argo CD's URL, Ingress and single sign-on; nil for none (no Ingress, the ConfigMaps as the manifest has them).
+    public let access: Access?
     /// The manifest's SHA-256, 64 lowercase hex digits (equal to the expected one).
     public let sha256: String
     /// Phase 1: the Namespace Terrace adds (the upstream manifest has none).
@@ -101,12 +106,14 @@ public struct ArgoCDInstall: Hashable, Sendable {
     ///   - sha256: the SHA-256 it must have, in hex (either case; surrounding spaces and a `sha256:` prefix are
     ///     accepted).
     ///   - namespace: where Argo CD goes.
+    ///   - access: Argo CD's URL, Ingress and single sign-on, if any.
     ///   - source: where the manifest came from (a URL or path), for messages.
     /// - Throws: ``KubernetesError``: `checksumMismatch` (before anything is parsed), `invalidChecksum`,
-    ///   `invalidManifest`, `invalidName`, or `missingObject` when there is no `argocd-cm` ConfigMap.
+    ///   `invalidManifest`, `invalidName`, `invalid` (an access URL that cannot be served), or `missingObject` when
+    ///   there is no `argocd-cm` ConfigMap (or, with an access, no Service `argocd-server` with a port `http`).
     public init(
         manifest: [UInt8], version: String, sha256 expected: String, namespace: String = ArgoCDInstall.defaultNamespace,
-        source: String? = nil
+        access: Access? = nil, source: String? = nil
     ) throws(KubernetesError) {
         let expectedDigest = try Self.normalizedDigest(expected)
         let actual = Self.hexSHA256(manifest)
@@ -124,9 +131,10 @@ public struct ArgoCDInstall: Hashable, Sendable {
             throw KubernetesError(.invalidManifest, "the Argo CD version is empty", hint: "pin a version such as \(Self.defaultVersion)")
         }
         let parsed = try Self.parseDocuments(String(decoding: manifest, as: UTF8.self))
-        let transformed = try Self.transform(parsed, namespace: namespace)
+        let transformed = try Self.transform(parsed, namespace: namespace, access: access)
         self.version = version
         self.namespace = namespace
+        self.access = access
         self.sha256 = actual
         self.namespaceObject = Self.namespaceObject(namespace)
         self.customResourceDefinitions = transformed.crds
@@ -143,9 +151,11 @@ public struct ArgoCDInstall: Hashable, Sendable {
     /// Checks and transforms an install manifest given as text (its UTF-8 bytes are what the digest covers).
     public init(
         manifest: String, version: String, sha256 expected: String, namespace: String = ArgoCDInstall.defaultNamespace,
-        source: String? = nil
+        access: Access? = nil, source: String? = nil
     ) throws(KubernetesError) {
-        try self.init(manifest: Array(manifest.utf8), version: version, sha256: expected, namespace: namespace, source: source)
+        try self.init(
+            manifest: Array(manifest.utf8), version: version, sha256: expected, namespace: namespace, access: access,
+            source: source)
     }
 
     /// The SHA-256 of `bytes` as 64 lowercase hex digits.

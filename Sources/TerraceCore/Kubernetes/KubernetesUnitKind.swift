@@ -25,6 +25,8 @@ public enum KubernetesUnitKind: String, Hashable, Sendable, CaseIterable {
                 ("namespace", true, "string"), ("region", false, "string"), ("account_id", false, "string"),
                 ("vpc_id", false, "string"), ("domain", false, "string"), ("zone_id", false, "string"),
                 ("addons", false, "list(string)"), ("role_arns", false, "map(string)"),
+                // Argo CD's URL, its Ingress's certificate issuer and single sign-on: see `ArgoCDInstall.Access`.
+                ("url", false, "string"), ("tls_issuer", false, "string"), ("oidc", false, "map(string)"),
             ]
         case .app:
             return cluster + [
@@ -39,7 +41,10 @@ public enum KubernetesUnitKind: String, Hashable, Sendable, CaseIterable {
     public var outputs: [(String, String)] {
         switch self {
         case .argocd:
-            [("namespace", "The namespace Argo CD runs in."), ("version", "The Argo CD version installed.")]
+            [
+                ("namespace", "The namespace Argo CD runs in."), ("version", "The Argo CD version installed."),
+                ("url", "Argo CD's URL (`https://argocd.<domain>`), or null when it has none."),
+            ]
         case .app:
             [
                 ("revision", "The revision Argo CD synced (a chart version or a git commit)."),

@@ -148,7 +148,40 @@ extension ManifestDecoder {
             set("domain", implied("${domain.name}", at: at))
             set("zone_id", implied("${domain.zone_id}", at: at))
         }
+        // Argo CD at argocd.<domain> behind the ingress controller; its certificate from cert-manager; single sign-on
+        // through Keycloak's realm named after the infrastructure.
+        if present.contains(.domain) && addons.contains(ArgoCDAccessAddons.ingress) {
+            set("url", implied("https://argocd.${domain.name}", at: at))
+            if addons.contains(ArgoCDAccessAddons.certManager) {
+                set("tls_issuer", .literal(.string(ArgoCDAccessAddons.clusterIssuer), at))
+            }
+            if addons.contains(ArgoCDAccessAddons.keycloak) {
+                set("oidc", .map([
+                    "issuer": implied("https://keycloak.${domain.name}/realms/\(infrastructure)", at: at),
+                    "client_id": .literal(.string(ArgoCDAccessAddons.clientID), at),
+                    "client_secret": .literal(.string(ArgoCDAccessAddons.clientSecretReference), at),
+                ], at))
+            }
+        }
         return unit
+    }
+
+    /// The catalogue addons that give Argo CD a URL, a certificate and single sign-on, and what the `argocd` unit
+    /// gets from them.
+    enum ArgoCDAccessAddons {
+        /// The ingress controller: Argo CD gets `https://argocd.<domain>` (with a `domain` section).
+        static let ingress = "ingress"
+        /// cert-manager: the Ingress gets a certificate from ``clusterIssuer``.
+        static let certManager = "cert-manager"
+        /// Keycloak: single sign-on through the realm named after the infrastructure.
+        static let keycloak = "keycloak"
+        /// The cert-manager `ClusterIssuer` of Argo CD's certificate.
+        static let clusterIssuer = "letsencrypt"
+        /// Argo CD's OIDC client id in Keycloak.
+        static let clientID = "argocd"
+        /// Argo CD's reference to its client secret: the key `clientSecret` of the Secret `argocd-oidc` in Argo CD's
+        /// namespace (labelled `app.kubernetes.io/part-of: argocd`), which another component makes. Never a value.
+        static let clientSecretReference = "$argocd-oidc:clientSecret"
     }
 
     /// `unit` with the inputs that reach a Terrace-made EKS cluster: its name, endpoint and CA from the `kubernetes` unit.
