@@ -80,8 +80,9 @@ public struct KubernetesUnitExecutor: UnitExecutor {
             guard let (install, secret) = try? await argoCDObjects(job) else { return nil }
             objects = install.objects + [secret]
         case .app:
-            guard let application = try? ArgoCDApplication(inputs: job.inputs) else { return nil }
-            objects = [application.object]
+            guard let application = try? ArgoCDApplication(inputs: job.inputs), let extra = try? UnitObjects(inputs: job.inputs)
+            else { return nil }
+            objects = extra.prerequisites + [application.object] + extra.objects
         }
         return objects.compactMap { try? ObjectReference(of: $0).inventoryKey }
     }
@@ -240,7 +241,8 @@ public struct KubernetesUnitExecutor: UnitExecutor {
             let (install, secret) = try await argoCDObjects(job)
             objects = install.objects + [secret]
         case .app:
-            objects = [try ArgoCDApplication(inputs: job.inputs).object]
+            let extra = try UnitObjects(inputs: job.inputs)
+            objects = extra.prerequisites + [try ArgoCDApplication(inputs: job.inputs).object] + extra.objects
         }
         return try await summary(of: objects, inventory: job.inventory, client: client)
     }

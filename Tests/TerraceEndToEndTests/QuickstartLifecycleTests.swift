@@ -11,7 +11,7 @@ struct QuickstartLifecycleTests {
     @Test("apply, re-apply, change, lock, remove, fail, destroy")
     func lifecycle() async throws {
         try await MotoServer.with { server in
-          try await KubernetesTestServer.with(establishDelay: 0.1, simulateControllers: true, acceptEKSTokens: true) { cluster in
+          try await KubernetesTestServer.with(establishDelay: 0.1, simulateControllers: true, acceptEKSTokens: true, chartCRDs: try KubernetesTestServer.addonChartCRDs()) { cluster in
             let workspace = try QuickstartWorkspace(server: server, cluster: cluster)
             defer { workspace.remove() }
             let aws = workspace.aws
@@ -48,7 +48,7 @@ struct QuickstartLifecycleTests {
             #expect(try await aws.strings(["eks", "list-clusters"], "clusters") == ["demo"])
             #expect(try await aws.strings(["eks", "list-nodegroups", "--cluster-name", "demo"], "nodegroups").count == 1)
             #expect(try await aws.list(["iam", "list-open-id-connect-providers"], "OpenIDConnectProviderList").count == 1)
-            #expect(try await aws.list(["secretsmanager", "list-secrets"], "SecretList").compactMap { $0["Name"] as? String } == ["demo/terrace/admin"])
+            #expect(try await aws.list(["secretsmanager", "list-secrets"], "SecretList").compactMap { $0["Name"] as? String }.sorted() == ["demo/terrace/admin", "demo/terrace/oidc/argocd", "demo/terrace/oidc/grafana"])
             let stateKeys = try await aws.list(["s3api", "list-objects-v2", "--bucket", "quickstart-demo-tfstate"], "Contents")
                 .compactMap { $0["Key"] as? String }
             for unit in ["backend", "network", "domain", "kubernetes", "assets", "addons"] {

@@ -84,6 +84,7 @@ struct AddonRolesTests {
                     "public access": ["s3api", "get-public-access-block", "--bucket", bucket],
                     "encryption": ["s3api", "get-bucket-encryption", "--bucket", bucket],
                     "argocd secret": ["secretsmanager", "get-secret-value", "--secret-id", "e2e/terrace/oidc/argocd"],
+                    "admin secret": ["secretsmanager", "get-secret-value", "--secret-id", "e2e/terrace/admin"],
                     "grafana secret": ["secretsmanager", "get-secret-value", "--secret-id", "e2e/terrace/oidc/grafana"],
                     "argocd description": ["secretsmanager", "describe-secret", "--secret-id", "e2e/terrace/oidc/argocd"],
                     "state": ["s3", "cp", "s3://\(setup.stateBucket)/\(both.stateKey)", "-"],
@@ -187,6 +188,12 @@ struct AddonRolesTests {
                 clientSecrets[client] = secret
                 if client == "argocd" { argocdVersion = stored["VersionId"] as? String ?? "" }
             }
+            // The admin password: generated the same way, never printed either.
+            let admin = Self.object(Self.object(found["admin secret"])["SecretString"])
+            let adminPassword = admin["password"] as? String ?? ""
+            #expect(admin["username"] as? String == "admin")
+            #expect(adminPassword.count == 48 && adminPassword.allSatisfy(\.isHexDigit), "the admin password is not 48 hex digits")
+            clientSecrets["admin password"] = adminPassword
             let distinct = clientSecrets["argocd"] != clientSecrets["grafana"]
             #expect(distinct, "argocd and grafana have the same client secret")
             let described = Self.object(found["argocd description"])

@@ -45,8 +45,12 @@ public struct AddonCatalogue: Hashable, Sendable {
             if let addon = decodeEntry(entry, reader: &reader) { catalogue.entries[addon.name] = addon }
         }
         for addon in catalogue.entries.values {
-            for dependency in addon.dependsOn where catalogue.entries[dependency] == nil {
+            let variants = Array(addon.with.values) + addon.settings.values.flatMap { Array($0.variants.values) }
+            for dependency in addon.dependsOn + variants.flatMap(\.dependsOn) where catalogue.entries[dependency] == nil {
                 reader.error(addon.location, "catalogue addon `\(addon.name)` depends on unknown addon `\(dependency)`")
+            }
+            for other in addon.with.keys where catalogue.entries[other] == nil {
+                reader.error(addon.location, "catalogue addon `\(addon.name)` has `with.\(other)`, not an addon of the catalogue")
             }
         }
         return (catalogue, reader.diagnostics)
@@ -57,7 +61,7 @@ public struct AddonCatalogue: Hashable, Sendable {
         guard let fields = reader.mapping(entry.value, name) else { return nil }
         reader.checkKeys(fields, allowed: [
             "description", "chart", "namespace", "wave", "requires", "dependsOn", "serviceAccount", "permissions", "loggingBucket",
-            "values",
+            "values", "settings", "prerequisites", "objects", "outputs", "with",
         ], in: name)
         let byKey = Dictionary(fields.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         var addon = AddonEntry(
@@ -118,6 +122,20 @@ public struct AddonCatalogue: Hashable, Sendable {
         }
         if let field = byKey["values"], case .map(let values, _) = reader.input(field.value, "\(name).values") {
             addon.values = values
+        }
+        if let field = byKey["settings"] { addon.settings = decodeSettings(field.value, addon: name, reader: &reader) }
+        if let field = byKey["prerequisites"] { addon.prerequisites = objectList(field.value, "\(name).prerequisites", reader: &reader) }
+        if let field = byKey["objects"] { addon.objects = objectList(field.value, "\(name).objects", reader: &reader) }
+        if let field = byKey["outputs"], case .map(let outputs, _) = reader.input(field.value, "\(name).outputs") {
+            addon.outputs = outputs
+        }
+        for other in (byKey["with"].flatMap { reader.mapping($0.value, "\(name).with") } ?? []) {
+            addon.with[other.key] = decodeVariant(other.value, "\(name).with.\(other.key)", reader: &reader)
+        }
+        for reference in unknownAddonReferences(in: addon) {
+            reader.error(
+                reference.location, "catalogue addon `\(name)` reads `\(reference.text)`, which is neither a setting nor "
+                    + addonFacts.map { "`addon.\($0)`" }.joined(separator: ", "))
         }
         return addon
     }

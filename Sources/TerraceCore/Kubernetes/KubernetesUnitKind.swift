@@ -32,7 +32,8 @@ public enum KubernetesUnitKind: String, Hashable, Sendable, CaseIterable {
             return cluster + [
                 ("name", true, "string"), ("namespace", true, "string"), ("argocd_namespace", true, "string"),
                 ("chart", false, "any"), ("source", false, "any"), ("values", false, "any"), ("sync_wave", false, "number"),
-                ("spec", false, "any"), ("timeout_seconds", true, "number"),
+                ("spec", false, "any"), ("timeout_seconds", true, "number"), ("prerequisites", false, "any"),
+                ("objects", false, "any"), ("outputs", false, "map(string)"),
             ]
         }
     }
@@ -50,6 +51,8 @@ public enum KubernetesUnitKind: String, Hashable, Sendable, CaseIterable {
                 ("revision", "The revision Argo CD synced (a chart version or a git commit)."),
                 ("health", "The Application's health status (`Healthy`)."),
                 ("sync_status", "The Application's sync status (`Synced`)."),
+                ("url", "Where the addon is reached, when it has a web address (Keycloak, Grafana)."),
+                ("credentials_secret", "The Secrets Manager secret holding the credentials to sign in with, when there is one."),
             ]
         }
     }

@@ -58,14 +58,15 @@ extension ManifestDecoder {
                     at, "addon `\(addon.name)` needs AWS permissions, which only a cluster Terrace makes can give (IRSA)",
                     hint: "on an existing cluster, install it as an app with credentials of your own")
             }
-            var version = addon.chartVersion
-            var values = addon.values
+            var version: String?
+            var overrides: [String: InputValue] = [:]
+            var chosen: [String: Value] = [:]
             switch item.value {
             case .scalar(let scalar) where reader.scalarValue(scalar) == .null:
                 break
             default:
                 guard let settings = reader.mapping(item.value, "addons.\(addon.name)") else { continue }
-                reader.checkKeys(settings, allowed: Self.addonSettingKeys, in: "addons.\(addon.name)")
+                reader.checkKeys(settings, allowed: Self.addonSettingKeys + addon.settings.keys.sorted(), in: "addons.\(addon.name)")
                 for setting in settings {
                     switch setting.key {
                     case "version":
@@ -81,15 +82,32 @@ extension ManifestDecoder {
                                 setting.value, "`addons.\(addon.name).values` must be a map of Helm values, got \(reader.describe(setting.value))")
                             continue
                         }
-                        if case .map(let overrides, _) = reader.input(setting.value, "addons.\(addon.name).values") {
-                            values = Self.merge(values, overrides)
+                        if case .map(let given, _) = reader.input(setting.value, "addons.\(addon.name).values") { overrides = given }
+                    default:
+                        guard let declared = addon.settings[setting.key] else { continue }
+                        let what = "addons.\(addon.name).\(setting.key)"
+                        guard case .scalar(let scalar) = setting.value else {
+                            reader.error(setting.value, "`\(what)` must be a \(declared.kind.rawValue), got \(reader.describe(setting.value))")
+                            continue
                         }
-                    default: break
+                        let value = reader.scalarValue(scalar)
+                        if let problem = AddonCatalogue.problem(with: value, for: declared) {
+                            let hint = declared.allowed.isEmpty ? declared.description
+                                : Suggestions.closest(to: { if case .string(let text) = value { text } else { value.canonicalJSON } }(), in: declared.allowed).map { "did you mean `\($0)`?" }
+                                    ?? "allowed: " + declared.allowed.joined(separator: ", ")
+                            reader.error(setting.value, "`\(what)` \(problem)", hint: hint)
+                        } else {
+                            chosen[setting.key] = value
+                        }
                     }
                 }
             }
             // Without the sections it reads, its values would only add errors about references into the catalogue.
             guard missing.isEmpty else { continue }
+            let resolved = addon.resolved(settings: chosen, enabled: enabled, known: catalogue.names, version: version, values: overrides)
+            for dependency in resolved.dependsOn where !addon.dependsOn.contains(dependency) && !enabled.contains(dependency) {
+                reader.error(at, "addon `\(addon.name)` needs addon `\(dependency)` here", hint: "add `\(dependency): {}` to `addons`")
+            }
             var unit = UnitSpec(name: addon.name, kind: .addon, location: at, module: .kubernetes(.app))
             func set(_ input: String, _ value: InputValue) {
                 unit.inputs[input] = value
@@ -100,11 +118,14 @@ extension ManifestDecoder {
             set("timeout_seconds", .literal(.number(Number(Self.defaultAppTimeoutSeconds)), at))
             set("sync_wave", .literal(.number(Number(addon.wave)), at))
             set("chart", .map([
-                "repo": .literal(.string(addon.chartRepository), at), "name": .literal(.string(addon.chartName), at),
-                "version": .literal(.string(version), at),
+                "repo": .literal(.string(resolved.chart.repository), at), "name": .literal(.string(resolved.chart.name), at),
+                "version": .literal(.string(resolved.chart.version), at),
             ], at))
-            if !values.isEmpty { set("values", .map(values, at)) }
-            unit.dependsOn = addon.dependsOn.filter(enabled.contains).map { Located($0, at: at) }
+            if !resolved.values.isEmpty { set("values", .map(resolved.values, at)) }
+            if !resolved.prerequisites.isEmpty { set("prerequisites", .list(resolved.prerequisites, at)) }
+            if !resolved.objects.isEmpty { set("objects", .list(resolved.objects, at)) }
+            if !resolved.outputs.isEmpty { set("outputs", .map(resolved.outputs, at)) }
+            unit.dependsOn = resolved.dependsOn.filter(enabled.contains).map { Located($0, at: at) }
             result.units.append(appUnit(unit, existing: existing))
             if addon.needsRole, let account = addon.serviceAccount {
                 let statements = addon.permissions.map { permission -> InputValue in
@@ -126,6 +147,11 @@ extension ManifestDecoder {
             result.terraformInputs["oidc_issuer_url"] = implied("${kubernetes.oidc_issuer_url}", at: section.keyLocation)
         }
         if loggingBucket { result.terraformInputs["logging_bucket"] = .literal(.bool(true), section.keyLocation) }
+        if enabled.contains("keycloak") {
+            // The OIDC clients of the realm; their secrets are generated in Secrets Manager by the `addons` unit.
+            let clients = ["argocd"] + (enabled.contains("monitoring") ? ["grafana"] : [])
+            result.terraformInputs["oidc_clients"] = .list(clients.map { .literal(.string($0), section.keyLocation) }, section.keyLocation)
+        }
         return result
     }
 
