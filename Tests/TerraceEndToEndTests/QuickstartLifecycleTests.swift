@@ -21,6 +21,17 @@ struct QuickstartLifecycleTests {
             #expect(first.status == 0, "\(first.stdout)\n\(first.stderr)")
             let allUnits = ["backend", "network", "domain", "kubernetes", "assets", "addons", "argocd", "podinfo", "guestbook"] + Self.addons
             #expect(QuickstartWorkspace.outcomes(first) == Dictionary(uniqueKeysWithValues: allUnits.map { ($0, "applied") }))
+            // Addons finish wave by wave, and the team's apps after them all.
+            let finished = QuickstartWorkspace.finishedOrder(first)
+            let waves: [[String]] = [
+                ["cert-manager", "external-secrets", "aws-load-balancer-controller", "ebs-csi"], ["metrics-server", "cloudnative-pg"],
+                ["ingress", "external-dns"], ["monitoring", "logging"], ["keycloak"], ["podinfo", "guestbook"],
+            ]
+            for (earlier, later) in zip(waves, waves.dropFirst()) {
+                let last = earlier.compactMap { finished.firstIndex(of: $0) }.max() ?? -1
+                let next = later.compactMap { finished.firstIndex(of: $0) }.min() ?? -1
+                #expect(last < next, "\(earlier) finish before \(later) start: \(finished)")
+            }
             // Every catalogue addon is in the cluster; those that need AWS have their IRSA role, named in their values.
             let roles = try await aws.list(["iam", "list-roles"], "Roles").compactMap { $0["RoleName"] as? String }
             for addon in Self.addonsWithRoles {

@@ -141,6 +141,7 @@ extension ManifestDecoder {
             }
             loggingBucket = loggingBucket || addon.usesLoggingBucket
         }
+        Self.orderByWave(&result.units, catalogue: catalogue)
         if !roles.isEmpty, present.contains(.kubernetes) {
             result.terraformInputs["irsa_roles"] = .map(roles, section.keyLocation)
             result.terraformInputs["oidc_provider_arn"] = implied("${kubernetes.oidc_provider_arn}", at: section.keyLocation)
@@ -153,6 +154,23 @@ extension ManifestDecoder {
             result.terraformInputs["oidc_clients"] = .list(clients.map { .literal(.string($0), section.keyLocation) }, section.keyLocation)
         }
         return result
+    }
+
+    /// Orders addon units by their catalogue waves: each also depends on the enabled addons of the nearest lower wave,
+    /// so CRD-heavy controllers (with their issuers and stores) come first, then ingress and DNS, then observability
+    /// and Keycloak, each wave once the one before is `Synced` and `Healthy`.
+    static func orderByWave(_ units: inout [UnitSpec], catalogue: AddonCatalogue) {
+        let waves = Dictionary(grouping: units.indices) { catalogue.entries[units[$0].name]?.wave ?? 0 }
+        let order = waves.keys.sorted()
+        for (position, wave) in order.enumerated() where position > 0 {
+            let earlier = (waves[order[position - 1]] ?? []).map { units[$0].name }
+            for index in waves[wave] ?? [] {
+                let location = units[index].location
+                for name in earlier where !units[index].dependsOn.contains(where: { $0.value == name }) {
+                    units[index].dependsOn.append(Located(name, at: location))
+                }
+            }
+        }
     }
 
     /// `overrides` merged over `base`: maps key by key, anything else replaced.

@@ -115,7 +115,15 @@ extension ManifestDecoder {
         }
         if hasCluster {
             let common = project.apps.filter { $0.applies(to: name) && !apps.map(\.unit.name).contains($0.unit.name) }
-            units += (common + apps).map { appUnit($0.unit, existing: existingCluster != nil) }
+            // The team's apps come after the platform's addons.
+            let addons = units.filter { $0.kind == .addon }.map(\.name)
+            units += (common + apps).map { app in
+                var unit = app.unit
+                for addon in addons where !unit.dependsOn.contains(where: { $0.value == addon }) {
+                    unit.dependsOn.append(Located(addon, at: unit.location))
+                }
+                return appUnit(unit, existing: existingCluster != nil)
+            }
         }
         checkUniqueUnitNames(units)
 

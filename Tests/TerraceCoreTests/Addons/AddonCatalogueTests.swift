@@ -78,6 +78,13 @@ struct AddonCatalogueTests {
         #expect(Set(graph.upstream["keycloak"] ?? []).isSuperset(of: ["argocd", "cert-manager", "cloudnative-pg"]))
         #expect(graph.upstream["external-dns"]?.contains("addons") == true, "it waits for its role")
         #expect(graph.upstream["argocd"]?.contains("addons") == true, "the cluster Secret carries the roles' ARNs")
+        // Waves: each addon after the enabled addons of the nearest lower wave, so CRD-heavy controllers first, then
+        // ingress and DNS, then observability, then Keycloak.
+        #expect(Set(graph.upstream["metrics-server"] ?? []).isSuperset(of: ["cert-manager", "external-secrets", "aws-load-balancer-controller", "ebs-csi"]))
+        #expect(Set(graph.upstream["ingress"] ?? []).isSuperset(of: ["metrics-server", "cloudnative-pg"]))
+        #expect(Set(graph.upstream["monitoring"] ?? []).isSuperset(of: ["ingress", "external-dns"]))
+        #expect(Set(graph.upstream["keycloak"] ?? []).isSuperset(of: ["monitoring", "logging"]))
+        #expect(graph.upstream["cert-manager"]?.contains("external-secrets") == false, "one wave runs side by side")
 
         let terraform = try #require(dev.unit(named: "addons"))
         guard case .map(let roles, _)? = terraform.inputs["irsa_roles"] else {
