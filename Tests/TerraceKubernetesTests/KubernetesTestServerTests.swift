@@ -265,7 +265,9 @@ struct KubernetesTestServerTests {
     @Test(arguments: [true, false])
     func waitForEstablishedThenApplyCustomResources(watchList: Bool) async throws {
         // Without watch-list the server answers sendInitialEvents with 422 and kubectl falls back to list+watch.
-        try await withCluster(watchList: watchList) { cluster in
+        // The CRD becomes Established 3 s after it is written: long enough that `kubectl wait` (slow to start on a
+        // busy machine) finds it not yet Established and must watch, which is what this test looks at.
+        try await withCluster(watchList: watchList, establishDelay: 3) { cluster in
             try await cluster.succeed(["apply", "--server-side", "-f", "-"], input: Self.crd)
             let waited = try await cluster.succeed(["wait", "--for=condition=Established", "crd/widgets.example.com", "--timeout=60s"])
             #expect(waited.contains("condition met"))
