@@ -5,7 +5,7 @@ import TerraceAWS
 import TerraceCore
 
 /// Runs the units that live in a cluster (``ModuleSource/kubernetes(_:)``) through the Kubernetes driver: the `argocd`
-/// unit bootstraps Argo CD, an app applies one Argo CD `Application` and waits until it is `Synced` and `Healthy`.
+/// unit bootstraps Argo CD (and hands it itself), an app applies one Argo CD `Application` and waits until it is `Synced` and `Healthy`.
 ///
 /// Every unit records its inventory (the objects it applied); objects it no longer renders are deleted on the next
 /// apply, and destroying the unit deletes them all and waits until they are gone.
@@ -77,8 +77,8 @@ public struct KubernetesUnitExecutor: UnitExecutor {
         let objects: [Value]
         switch kind(of: job) {
         case .argocd:
-            guard let (install, secret) = try? await argoCDObjects(job) else { return nil }
-            objects = install.objects + [secret]
+            guard let rendered = try? await argoCDObjects(job) else { return nil }
+            objects = rendered.objects
         case .app:
             guard let application = try? ArgoCDApplication(inputs: job.inputs), let extra = try? UnitObjects(inputs: job.inputs)
             else { return nil }
@@ -238,8 +238,7 @@ public struct KubernetesUnitExecutor: UnitExecutor {
         let objects: [Value]
         switch kind(of: job) {
         case .argocd:
-            let (install, secret) = try await argoCDObjects(job)
-            objects = install.objects + [secret]
+            objects = try await argoCDObjects(job).objects
         case .app:
             let extra = try UnitObjects(inputs: job.inputs)
             objects = extra.prerequisites + [try ArgoCDApplication(inputs: job.inputs).object] + extra.objects

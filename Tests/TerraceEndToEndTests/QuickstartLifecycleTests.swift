@@ -37,9 +37,11 @@ struct QuickstartLifecycleTests {
             for addon in Self.addonsWithRoles {
                 #expect(roles.contains("demo-\(addon)"), "the role of \(addon)")
             }
-            // In the cluster: Argo CD, and the two apps Synced and Healthy, reached with EKS tokens.
+            // In the cluster: Argo CD managing itself, and the two apps Synced and Healthy, reached with EKS tokens.
             let applications = try #require(try await workspace.applications())
-            #expect(applications.keys.sorted() == (["guestbook", "podinfo"] + Self.addons).sorted())
+            #expect(applications.keys.sorted() == (["argocd", "guestbook", "podinfo"] + Self.addons).sorted())
+            #expect(applications["argocd"]?["spec"]?["source"]?["path"] == "manifests/cluster-install")
+            #expect(applications["argocd"]?["status"]?["sync"]?["status"] == "Synced")
             let dnsRole = try await aws.json(["iam", "get-role", "--role-name", "demo-external-dns"]) as? [String: Any]
             let dnsValues = applications["external-dns"]?["spec"]?["source"]?["helm"]?["valuesObject"]
             #expect(dnsValues?["serviceAccount"]?["annotations"]?["eks.amazonaws.com/role-arn"]?.stringValue
@@ -142,7 +144,7 @@ struct QuickstartLifecycleTests {
             let appRemoved = try await workspace.terrace(["apply", "--auto-approve", "--json"])
             #expect(appRemoved.status == 0, "\(appRemoved.stderr)")
             #expect(QuickstartWorkspace.outcomes(appRemoved)["guestbook"] == "destroyed")
-            #expect(try await workspace.applications()?.keys.sorted() == (["podinfo"] + Self.addons).sorted())
+            #expect(try await workspace.applications()?.keys.sorted() == (["argocd", "podinfo"] + Self.addons).sorted())
 
             // 5d. An addon turned off: its Application is deleted and its IRSA role removed; the other roles stay.
             try workspace.edit { $0.replacingOccurrences(of: "  external-dns: {}\n", with: "") }

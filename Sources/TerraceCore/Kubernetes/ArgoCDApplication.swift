@@ -81,6 +81,13 @@ public struct ArgoCDApplication: Hashable, Sendable {
         ]
     }
 
+    /// An Application rendered elsewhere (see ``selfManaging(version:namespace:)``).
+    init(name: String, argocdNamespace: String, object: Value) {
+        self.name = name
+        self.argocdNamespace = argocdNamespace
+        self.object = object
+    }
+
     /// `overrides` merged over `base`: maps key by key, anything else replaced.
     static func merge(_ base: [String: Value], _ overrides: [String: Value]) -> [String: Value] {
         var result = base

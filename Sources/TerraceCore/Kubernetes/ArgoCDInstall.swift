@@ -27,6 +27,12 @@ public struct ArgoCDInstall: Hashable, Sendable {
     public static func manifestURL(version: String) -> String {
         "https://raw.githubusercontent.com/argoproj/argo-cd/\(version)/manifests/install.yaml"
     }
+    /// Whether `location` is where Argo CD publishes the install manifest of `version` (``manifestURL(version:)``):
+    /// then the install is what `kustomize build manifests/cluster-install` makes at that tag of Argo CD's repository,
+    /// which Argo CD can follow to manage itself. A fork, a mirror or a file of the repository has no such source.
+    public static func isUpstreamManifest(_ location: String, version: String) -> Bool {
+        location == manifestURL(version: version)
+    }
     /// The SHA-256 (hex) of the default version's install manifest, as Terrace ships it.
     public static let defaultSHA256 = "795a3a972224da6a7f9d32c3e946445f062b60fb46028476715affeb688236e3"
     /// The namespace Argo CD goes to unless told otherwise.

@@ -4,13 +4,20 @@
 /// ``module(repositoryRoot:)``), so that units of these kinds are validated, rendered, digested, recorded and
 /// referenced exactly like Terraform units.
 public enum KubernetesUnitKind: String, Hashable, Sendable, CaseIterable {
-    /// Bootstraps Argo CD from its pinned install manifest and adds the GitOps-bridge cluster Secret.
+    /// Bootstraps Argo CD from its pinned install manifest, adds the GitOps-bridge cluster Secret and, with upstream's
+    /// manifest, the Application through which Argo CD manages itself.
     case argocd
     /// One Argo CD `Application`.
     case app
 
     /// Bumped when what a unit of the kind does for the same inputs changes, so that recorded units apply again.
-    static let behaviourVersion = "1"
+    /// `argocd` 2: Argo CD manages itself through the Application `argocd`.
+    var behaviourVersion: String {
+        switch self {
+        case .argocd: "2"
+        case .app: "1"
+        }
+    }
 
     /// The inputs every unit that talks to a Terrace-made EKS cluster gets from the `kubernetes` unit.
     public static let clusterInputs = ["cluster_name", "cluster_endpoint", "cluster_ca_data"]
@@ -27,6 +34,8 @@ public enum KubernetesUnitKind: String, Hashable, Sendable, CaseIterable {
                 ("addons", false, "list(string)"), ("role_arns", false, "map(string)"),
                 // Argo CD's URL, its Ingress's certificate issuer and single sign-on: see `ArgoCDInstall.Access`.
                 ("url", false, "string"), ("tls_issuer", false, "string"), ("oidc", false, "map(string)"),
+                // False: no Application `argocd` (see `ArgoCDApplication.selfManaging(inputs:)`).
+                ("self_managed", false, "bool"),
             ]
         case .app:
             return cluster + [
@@ -58,7 +67,7 @@ public enum KubernetesUnitKind: String, Hashable, Sendable, CaseIterable {
     }
 
     /// The module that stands for the kind: no files, the declarations above, a digest that changes only with
-    /// ``behaviourVersion``. Its directory is the repository root, against which a manifest path is read.
+    /// `behaviourVersion`. Its directory is the repository root, against which a manifest path is read.
     public func module(repositoryRoot: String) -> ResolvedModule {
         let displayName = "kubernetes:\(rawValue)"
         let location = SourceLocation(file: displayName)
@@ -72,6 +81,6 @@ public enum KubernetesUnitKind: String, Hashable, Sendable, CaseIterable {
         }
         return ResolvedModule(
             source: .kubernetes(self), directory: repositoryRoot, displayName: displayName, declarations: declarations,
-            digest: ContentDigest.of("terrace-kubernetes-\(rawValue)-v\(Self.behaviourVersion)"))
+            digest: ContentDigest.of("terrace-kubernetes-\(rawValue)-v\(behaviourVersion)"))
     }
 }

@@ -8,6 +8,8 @@ extension ManifestDecoder {
         var manifest: InputValue
         var sha256: String = ArgoCDInstall.defaultSHA256
         var namespace = ArgoCDInstall.defaultNamespace
+        /// `selfManaged` as written; nil when absent (Argo CD manages itself when its manifest is upstream's).
+        var selfManaged: Bool?
         var location: SourceLocation
     }
 
@@ -45,14 +47,14 @@ extension ManifestDecoder {
     }
 
     /// Decodes `addons.argocd`: `{}` (or nothing) pins Terrace's default version, manifest URL and checksum; a version
-    /// or a manifest of one's own needs its `sha256`.
+    /// or a manifest of one's own needs its `sha256`; `selfManaged: true` needs upstream's manifest.
     mutating func decodeArgoCD(_ entry: NodeReader.Entry?, defaultLocation: SourceLocation) -> ArgoCDSettings {
         let location = entry?.keyLocation ?? defaultLocation
         var settings = ArgoCDSettings(manifest: .literal(.string(ArgoCDInstall.defaultManifestURL), location), location: location)
         guard let entry else { return settings }
         if case .scalar(let scalar) = entry.value, case .null = reader.scalarValue(scalar) { return settings }
         guard let fields = reader.mapping(entry.value, "addons.argocd") else { return settings }
-        reader.checkKeys(fields, allowed: ["version", "manifest", "sha256", "namespace"], in: "addons.argocd")
+        reader.checkKeys(fields, allowed: ["version", "manifest", "sha256", "namespace", "selfManaged"], in: "addons.argocd")
         let byKey = Dictionary(fields.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         if let field = byKey["version"], let version = reader.string(field.value, "addons.argocd.version") {
             if version.isEmpty || version.contains("/") || version.contains(" ") {
@@ -85,6 +87,17 @@ extension ManifestDecoder {
             reader.error(
                 what, "the Argo CD manifest has no checksum: add `addons.argocd.sha256`",
                 hint: "\(shipped); give the file's SHA-256 (`sha256sum install.yaml`)")
+        }
+        if let field = byKey["selfManaged"], let flag = reader.bool(field.value, "addons.argocd.selfManaged") {
+            settings.selfManaged = flag
+            if flag, case .literal(.string(let manifest), _) = settings.manifest,
+                !ArgoCDInstall.isUpstreamManifest(manifest, version: settings.version)
+            {
+                reader.error(
+                    field.value, "Argo CD cannot manage itself from a manifest of your own",
+                    hint: "self-management follows Argo CD's repository at `version`, so it needs the upstream manifest "
+                        + "(leave out `manifest`); with `manifest`, leave out `selfManaged`")
+            }
         }
         return settings
     }
@@ -136,6 +149,7 @@ extension ManifestDecoder {
         set("sha256", .literal(.string(settings.sha256), at))
         set("namespace", .literal(.string(settings.namespace), at))
         set("addons", .list(addons.sorted().map { .literal(.string($0), at) }, at))
+        if let selfManaged = settings.selfManaged { set("self_managed", .literal(.bool(selfManaged), at)) }
         if existing {
             set("cluster_name", .literal(.string(infrastructure), at))
         } else {
