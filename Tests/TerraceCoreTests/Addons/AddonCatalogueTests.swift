@@ -130,6 +130,8 @@ struct AddonCatalogueTests {
         ("addons:\n  cert-manager: {emial: a@example.com}\nunits:", "infra/dev.yaml:21:18: unknown key `emial` in `addons.cert-manager`", "did you mean `email`?"),
         ("addons:\n  monitoring: {stack: victoria}\nunits:", "infra/dev.yaml:21:23: `addons.monitoring.stack` is not one of `kube-prometheus-stack`, `victoria-metrics`", "did you mean `victoria-metrics`?"),
         ("addons:\n  monitoring: {stack: true}\nunits:", "infra/dev.yaml:21:23: `addons.monitoring.stack` is not a string", nil),
+        ("addons:\n  monitoring: {}\n  keycloak: {}\n  cert-manager: {}\n  cloudnative-pg: {}\nunits:",
+         "infra/dev.yaml:21:3: addon `monitoring` needs addon `external-secrets` here", "add `external-secrets: {}` to `addons`"),
     ])
     func badAddons(_ addons: String, _ expected: String, _ hint: String?) async throws {
         let result = await Self.dev(addons).load()
