@@ -79,7 +79,7 @@ struct SecretsCanaryTests {
                     in: workspace.folder, environment: workspace.environment)
                 defer { serve.kill() }
                 let token = try #require(serve.printedToken, "\(serve.log)")
-                try await serve.waitUntil("a drift check of demo", timeout: 400) {
+                try await serve.waitUntil("a drift check of demo") {
                     let status = try await serve.api("/infrastructures/demo", token: token)
                     return (status["infrastructure"] as? [String: Any])?["lastDriftCheck"] != nil
                 }

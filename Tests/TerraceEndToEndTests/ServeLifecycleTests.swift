@@ -306,7 +306,7 @@ import TerraceTestSupport
         // 1. SIGTERM in the middle of the apply: Terraform gets SIGINT, stops and releases its lock; the run is interrupted.
         let stopped = try await ServeProcess.start(arguments, in: world.folder, environment: world.environment, name: "stopped")
         let token = try #require(stopped.printedToken)
-        try await stopped.waitUntil("the slow unit to reach its wait", timeout: 120) {
+        try await stopped.waitUntil("the slow unit to reach its wait") {
             (try? await world.parameter("/gamma/slow/before")) != nil
         }
         try await Task.sleep(for: .seconds(2))
@@ -319,7 +319,7 @@ import TerraceTestSupport
 
         // 2. The next start retries the interrupted run; kill -9 it (and Terraform with it) in the middle of its apply.
         let first = try await ServeProcess.start(arguments, in: world.folder, environment: world.environment, name: "first")
-        try await first.waitUntil("the retry to reach Terraform's apply", timeout: 120) {
+        try await first.waitUntil("the retry to reach Terraform's apply") {
             let runs = try await Self.runs(first, "gamma", token: token)
             let status = try await Self.infrastructure(first, "gamma", token: token)
             let phase = (status["units"] as? [[String: Any]])?.first { $0["name"] as? String == "slow" }?["phase"] as? String
@@ -327,7 +327,7 @@ import TerraceTestSupport
         }
         let interruptedBySignal = try #require(try await Self.runs(first, "gamma", token: token).first { $0["status"] as? String == "interrupted" })
         #expect((interruptedBySignal["message"] as? String)?.contains("interrupted") == true)
-        try await first.waitUntil("the retry to hold Terraform's state lock", timeout: 60) {
+        try await first.waitUntil("the retry to hold Terraform's state lock") {
             try await keys().contains("gamma/slow/terraform.tfstate.tflock")
         }
         try await Task.sleep(for: .seconds(3))

@@ -25,9 +25,9 @@ import Testing
 
     static func addon(
         _ context: KubernetesUnitExecutorTests.Context, _ name: String, prerequisites: [Value] = [], objects: [Value] = [],
-        outputs: Value = .null, inventory: [String] = []
+        outputs: Value = .null, inventory: [String] = [], timeout: Int = 120
     ) -> UnitJob {
-        var job = context.app(name, timeout: 15, inventory: inventory)
+        var job = context.app(name, timeout: timeout, inventory: inventory)
         job.inputs["prerequisites"] = .list(prerequisites)
         job.inputs["objects"] = .list(objects)
         job.inputs["outputs"] = outputs
@@ -130,7 +130,7 @@ import Testing
         try await Self.with { context in
             _ = try await context.executor.apply(context.argocd()) { _ in }
             do {
-                _ = try await context.executor.apply(Self.addon(context, "cert-manager", objects: [Self.issuer(simulate: "Failed")])) { _ in }
+                _ = try await context.executor.apply(Self.addon(context, "cert-manager", objects: [Self.issuer(simulate: "Failed")], timeout: 10)) { _ in }
                 Issue.record("the apply succeeded")
             } catch let error as UnitFailure {
                 #expect(error.message.contains("cert-manager.io/v1 ClusterIssuer letsencrypt"), "\(error.message)")

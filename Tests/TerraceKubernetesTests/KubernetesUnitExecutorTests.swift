@@ -10,7 +10,7 @@ import Testing
 @Suite(.serialized) struct KubernetesUnitExecutorTests {
     static let fixtureDirectory = URL(fileURLWithPath: ArgoCDBootstrapTests.fixturePath).deletingLastPathComponent().path
     static let fast = KubernetesUnitSettings(
-        argoCDReadyTimeout: .seconds(30), crdTimeout: .seconds(30), deletionTimeout: .seconds(30), pollInterval: .milliseconds(100))
+        argoCDReadyTimeout: .seconds(120), crdTimeout: .seconds(120), deletionTimeout: .seconds(120), pollInterval: .milliseconds(100))
 
     struct Context {
         let server: KubernetesTestServer

@@ -13,7 +13,7 @@ import TerraceTestSupport
     @Test(
         .enabled(
             if: commandPath("terraform") != nil && commandPath("python3") != nil, "needs terraform and python3 on the PATH"),
-        .timeLimit(.minutes(5)))
+        .timeLimit(.minutes(15)))
     func storedAnswersAreWhatTerraformAnswers() async throws {
         let python = try #require(commandPath("python3"))
         let script = Self.root.appendingPathComponent("scripts/terraform-answers.py").path

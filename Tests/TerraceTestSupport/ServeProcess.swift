@@ -128,7 +128,7 @@ public final class ServeProcess: @unchecked Sendable {
     }
 
     /// Like ``waitUntil(_:timeout:_:)``, and a timeout also shows the end of this service's log.
-    public func waitUntil(_ what: String, timeout: Double = 180, _ condition: () async throws -> Bool) async throws {
+    public func waitUntil(_ what: String, timeout: Double = 600, _ condition: () async throws -> Bool) async throws {
         do {
             try await Self.waitUntil(what, timeout: timeout, condition)
         } catch let error as HarnessError {
@@ -137,20 +137,23 @@ public final class ServeProcess: @unchecked Sendable {
         }
     }
 
-    /// Waits until `condition` holds, checking every 200 ms for at most `timeout` seconds; throws with `what`.
+    /// Waits until `condition` holds, checking every 200 ms for at most `timeout` seconds (generous: a run's Terraform
+    /// on a machine busy with other suites can take minutes; a condition that holds returns at once); throws with
+    /// `what`, and the error of the last check when it threw.
     public static func waitUntil(
-        _ what: String, timeout: Double = 180, _ condition: () async throws -> Bool
+        _ what: String, timeout: Double = 600, _ condition: () async throws -> Bool
     ) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         var lastError: (any Error)?
         while Date() < deadline {
             do {
                 if try await condition() { return }
+                lastError = nil
             } catch {
                 lastError = error
             }
             try await Task.sleep(for: .milliseconds(200))
         }
-        throw HarnessError("timed out waiting for \(what)\(lastError.map { " (last error: \($0))" } ?? "")")
+        throw HarnessError("timed out waiting for \(what)\(lastError.map { " (last error: \($0))" } ?? " (the condition did not hold)")")
     }
 }
