@@ -74,17 +74,20 @@ public struct KubernetesUnitExecutor: UnitExecutor {
 
     /// The inventory keys of the objects the job renders; nil when they cannot be rendered.
     func renderedInventory(_ job: UnitJob) async -> [String]? {
-        let objects: [Value]
+        guard let objects = try? await renderedObjects(job) else { return nil }
+        return objects.compactMap { try? ObjectReference(of: $0).inventoryKey }
+    }
+
+    /// Every object the job renders, in the order they are applied: Argo CD's install, its cluster Secret and its
+    /// own Application; or an app's prerequisites, its Application and its objects.
+    func renderedObjects(_ job: UnitJob) async throws(KubernetesError) -> [Value] {
         switch kind(of: job) {
         case .argocd:
-            guard let rendered = try? await argoCDObjects(job) else { return nil }
-            objects = rendered.objects
+            return try await argoCDObjects(job).objects
         case .app:
-            guard let application = try? ArgoCDApplication(inputs: job.inputs), let extra = try? UnitObjects(inputs: job.inputs)
-            else { return nil }
-            objects = extra.prerequisites + [application.object] + extra.objects
+            let extra = try UnitObjects(inputs: job.inputs)
+            return extra.prerequisites + [try ArgoCDApplication(inputs: job.inputs).object] + extra.objects
         }
-        return objects.compactMap { try? ObjectReference(of: $0).inventoryKey }
     }
 
     public func destroy(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) {
@@ -235,14 +238,6 @@ public struct KubernetesUnitExecutor: UnitExecutor {
 
     /// The dry-run summary of the job's unit.
     private func dryRunSummary(_ job: UnitJob, client: KubernetesClient) async throws(KubernetesError) -> ResourceSummary {
-        let objects: [Value]
-        switch kind(of: job) {
-        case .argocd:
-            objects = try await argoCDObjects(job).objects
-        case .app:
-            let extra = try UnitObjects(inputs: job.inputs)
-            objects = extra.prerequisites + [try ArgoCDApplication(inputs: job.inputs).object] + extra.objects
-        }
-        return try await summary(of: objects, inventory: job.inventory, client: client)
+        try await summary(of: try await renderedObjects(job), inventory: job.inventory, client: client)
     }
 }

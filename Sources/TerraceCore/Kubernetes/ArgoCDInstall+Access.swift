@@ -221,26 +221,10 @@ extension ArgoCDInstall {
             """
     }
 
-    /// `text` as a YAML double-quoted scalar (JSON's escapes, which YAML reads the same).
+    /// `text` as a YAML double-quoted scalar: a JSON string (``Value/canonicalJSON``), whose escapes YAML reads the
+    /// same.
     static func yamlQuoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            case "\r": result += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7f {
-                    let hex = String(scalar.value, radix: 16)
-                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result + "\""
+        Value.string(text).canonicalJSON
     }
 
     /// The Ingress for `host` to the Service ``ingressName``'s port ``ingressServicePort``; with `tlsIssuer`, with a
