@@ -67,6 +67,10 @@ public enum ConditionReason: String, Codable, Hashable, Sendable {
     case removed = "Removed"
     /// Waiting for its turn (queued, or another replica is running it).
     case pending = "Pending"
+    /// A plan waits for someone to approve or discard it.
+    case awaitingApproval = "AwaitingApproval"
+    /// Someone discarded the plan; nothing was applied.
+    case planDiscarded = "PlanDiscarded"
 }
 
 extension Array where Element == Condition {

@@ -8,6 +8,8 @@ public actor InMemoryServiceStore: ServiceStore {
     private var allRuns: [String: ServiceRun] = [:]
     private var allLogs: [String: [String: String]] = [:]
     private var locked: Set<String> = []
+    private var sessions: [String: WebSession] = [:]
+    private var audit: [AuditEntry] = []
 
     /// Creates an empty store.
     public init() {}
@@ -33,6 +35,20 @@ public actor InMemoryServiceStore: ServiceStore {
 
     public func saveLog(runID: String, unit: String, text: String) throws(ServiceStoreError) { allLogs[runID, default: [:]][unit] = text }
     public func logs(runID: String) throws(ServiceStoreError) -> [String: String] { allLogs[runID] ?? [:] }
+
+    public func saveSession(_ session: WebSession) throws(ServiceStoreError) { sessions[session.idHash] = session }
+
+    public func session(_ idHash: String, now: Date) throws(ServiceStoreError) -> WebSession? {
+        sessions[idHash].flatMap { $0.expiresAt > now ? $0 : nil }
+    }
+
+    public func deleteSession(_ idHash: String) throws(ServiceStoreError) { sessions[idHash] = nil }
+    public func deleteExpiredSessions(now: Date) throws(ServiceStoreError) { sessions = sessions.filter { $0.value.expiresAt > now } }
+    public func appendAudit(_ entry: AuditEntry) throws(ServiceStoreError) { audit.append(entry) }
+
+    public func auditEntries(limit: Int, offset: Int) throws(ServiceStoreError) -> [AuditEntry] {
+        Array(audit.sorted { ($0.at, $0.id) > ($1.at, $1.id) }.dropFirst(max(0, offset)).prefix(max(0, limit)))
+    }
 
     public func withInfrastructureLock<T: Sendable>(
         _ name: String, _ body: @Sendable () async -> T

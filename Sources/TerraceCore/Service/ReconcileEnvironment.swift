@@ -23,6 +23,12 @@ public protocol ReconcileEnvironment: Sendable {
     ) async throws(ReconcileError) -> [String]
     /// The full log unit `unit` wrote in run `runID`, when there is one.
     func log(runID: String, infrastructure: String, unit: String) async -> String?
+    /// Removes the saved plans of `run`'s review (discarded or superseded, never to be applied).
+    func discardPlans(of run: ServiceRun) async
+}
+
+extension ReconcileEnvironment {
+    public func discardPlans(of run: ServiceRun) async {}
 }
 
 /// Something the reconciler could not do, safe to show.

@@ -17,12 +17,18 @@ public struct ReconcileQueue: Sendable {
         public var forcedUnits: Set<String>
         /// When it was asked for.
         public var queuedAt: Date
+        /// Who asked for it when a person did.
+        public var requestedBy: String?
+        /// The approved run whose reviewed plan this item applies, when it applies one.
+        public var approvedRunID: String?
 
         /// Creates an item.
         public init(
             infrastructure: String, operation: String = "apply", revision: String, trigger: ServiceRun.Trigger,
-            forcedUnits: Set<String> = [], queuedAt: Date = Date()
+            forcedUnits: Set<String> = [], queuedAt: Date = Date(), requestedBy: String? = nil, approvedRunID: String? = nil
         ) {
+            self.requestedBy = requestedBy
+            self.approvedRunID = approvedRunID
             self.infrastructure = infrastructure
             self.operation = operation
             self.revision = revision
@@ -36,6 +42,11 @@ public struct ReconcileQueue: Sendable {
 
     /// Creates an empty queue.
     public init() {}
+
+    /// The revision each waiting item runs, by infrastructure.
+    public var revisions: [String: String] {
+        Dictionary(items.map { ($0.infrastructure, $0.revision) }, uniquingKeysWith: { _, last in last })
+    }
 
     /// How many items wait.
     public var count: Int { items.count }

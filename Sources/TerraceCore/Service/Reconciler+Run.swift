@@ -256,7 +256,7 @@ extension Reconciler {
                 let message = failed.map { "unit `\($0.unit)` failed: \($0.message ?? "")" }.joined(separator: "; ")
                 status.conditions.markFailed(.applyFailed, message.isEmpty ? (result.error ?? "the run failed") : message, at: now)
             }
-        case .running, .superseded:
+        case .running, .superseded, .waiting, .discarded:
             break
         }
     }

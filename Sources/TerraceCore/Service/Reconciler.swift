@@ -21,6 +21,10 @@ public actor Reconciler {
     var running: [String: Task<Void, Never>] = [:]
     var runningRevisions: [String: String] = [:]
     var pendingRetries: Set<String> = []
+    /// The run waiting for approval of each infrastructure that has one.
+    var waitingRuns: [String: String] = [:]
+    /// The revision whose plan was discarded, per infrastructure: not planned again until asked or a new revision.
+    var discardedRevisions: [String: String] = [:]
     /// How many runs each infrastructure has started: a record read before a run started is out of date.
     var runsStarted: [String: Int] = [:]
     var syncing = false

@@ -19,6 +19,10 @@ public struct SQLServiceStore: ServiceStore {
         "CREATE INDEX IF NOT EXISTS terrace_runs_by_infrastructure ON terrace_runs (infrastructure, queued_at)",
         "CREATE INDEX IF NOT EXISTS terrace_runs_by_status ON terrace_runs (status)",
         "CREATE TABLE IF NOT EXISTS terrace_logs (run_id TEXT NOT NULL, unit TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (run_id, unit))",
+        "CREATE TABLE IF NOT EXISTS terrace_sessions (id_hash TEXT PRIMARY KEY, expires_at TEXT NOT NULL, body TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS terrace_sessions_by_expiry ON terrace_sessions (expires_at)",
+        "CREATE TABLE IF NOT EXISTS terrace_audit (id TEXT PRIMARY KEY, at TEXT NOT NULL, body TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS terrace_audit_by_time ON terrace_audit (at)",
     ]
 
     /// Opens the store, creating its tables when missing.
@@ -117,6 +121,42 @@ public struct SQLServiceStore: ServiceStore {
             logs[unit] = body
         }
         return logs
+    }
+
+    public func saveSession(_ session: WebSession) async throws(ServiceStoreError) {
+        try await database.execute(
+            """
+            INSERT INTO terrace_sessions (id_hash, expires_at, body) VALUES (?, ?, ?) \
+            ON CONFLICT (id_hash) DO UPDATE SET expires_at = excluded.expires_at, body = excluded.body
+            """,
+            [.text(session.idHash), .text(Self.timestamp(session.expiresAt)), .text(try Self.encode(session))])
+    }
+
+    public func session(_ idHash: String, now: Date) async throws(ServiceStoreError) -> WebSession? {
+        try await document(
+            WebSession.self, "SELECT body FROM terrace_sessions WHERE id_hash = ? AND expires_at > ?",
+            [.text(idHash), .text(Self.timestamp(now))]
+        ).first
+    }
+
+    public func deleteSession(_ idHash: String) async throws(ServiceStoreError) {
+        try await database.execute("DELETE FROM terrace_sessions WHERE id_hash = ?", [.text(idHash)])
+    }
+
+    public func deleteExpiredSessions(now: Date) async throws(ServiceStoreError) {
+        try await database.execute("DELETE FROM terrace_sessions WHERE expires_at <= ?", [.text(Self.timestamp(now))])
+    }
+
+    public func appendAudit(_ entry: AuditEntry) async throws(ServiceStoreError) {
+        try await database.execute(
+            "INSERT INTO terrace_audit (id, at, body) VALUES (?, ?, ?)",
+            [.text(entry.id), .text(Self.timestamp(entry.at)), .text(try Self.encode(entry))])
+    }
+
+    public func auditEntries(limit: Int, offset: Int) async throws(ServiceStoreError) -> [AuditEntry] {
+        try await document(
+            AuditEntry.self, "SELECT body FROM terrace_audit ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",
+            [.integer(Int64(max(0, limit))), .integer(Int64(max(0, offset)))])
     }
 
     public func withInfrastructureLock<T: Sendable>(

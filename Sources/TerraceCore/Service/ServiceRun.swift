@@ -12,8 +12,12 @@ public struct ServiceRun: Codable, Hashable, Sendable {
         case failed
         /// The service stopped during the run; it is retried on the next start.
         case interrupted
-        /// A newer revision replaced it before it started.
+        /// A newer revision replaced it before it started, or before its plan was approved.
         case superseded
+        /// Its plan waits for someone to approve or discard it (`approval: manual` or `destroy`).
+        case waiting
+        /// Its plan was discarded; nothing was applied.
+        case discarded
     }
 
     /// What asked for the run.
@@ -30,6 +34,8 @@ public struct ServiceRun: Codable, Hashable, Sendable {
         case retry
         /// An infrastructure removed from the repository, with `prune: true`.
         case prune
+        /// Someone retried a failed run (`POST /api/v1/runs/{id}/retry` or the UI).
+        case rerun
     }
 
     /// A unique, sortable id.
@@ -62,6 +68,19 @@ public struct ServiceRun: Codable, Hashable, Sendable {
     public var retriedBy: String?
     /// The interrupted runs this one retries.
     public var retries: [String]
+    /// Who asked for the run when a person did (a manual reconcile or retry): a session's name or `admin token`.
+    public var requestedBy: String?
+    /// The plan reviewed before applying (`approval: manual` or `destroy`): each changed unit's resource changes,
+    /// tied to the revision and to its saved plan file.
+    public var review: RunReview?
+    /// Who approved the plan, and when.
+    public var approvedBy: String?
+    /// When the plan was approved.
+    public var approvedAt: Date?
+    /// Who discarded the plan, and when.
+    public var discardedBy: String?
+    /// When the plan was discarded.
+    public var discardedAt: Date?
 
     /// Creates a run.
     public init(

@@ -33,6 +33,18 @@ public protocol ServiceStore: Sendable {
     func saveLog(runID: String, unit: String, text: String) async throws(ServiceStoreError)
     /// The logs of a run, by unit.
     func logs(runID: String) async throws(ServiceStoreError) -> [String: String]
+    /// Inserts or replaces a web session.
+    func saveSession(_ session: WebSession) async throws(ServiceStoreError)
+    /// The session whose cookie hashes to `idHash`, or nil (also when it has expired).
+    func session(_ idHash: String, now: Date) async throws(ServiceStoreError) -> WebSession?
+    /// Forgets a session (logout).
+    func deleteSession(_ idHash: String) async throws(ServiceStoreError)
+    /// Forgets every session that ended before `now`.
+    func deleteExpiredSessions(now: Date) async throws(ServiceStoreError)
+    /// Appends an entry to the audit log.
+    func appendAudit(_ entry: AuditEntry) async throws(ServiceStoreError)
+    /// The audit log, newest first, `limit` entries after skipping `offset`.
+    func auditEntries(limit: Int, offset: Int) async throws(ServiceStoreError) -> [AuditEntry]
     /// Runs `body` holding the infrastructure's lock among every replica sharing the store, or returns nil at once
     /// when another replica holds it. The lock goes when `body` returns or the replica dies.
     func withInfrastructureLock<T: Sendable>(
