@@ -10,6 +10,9 @@ need_apt=()
 command -v git >/dev/null 2>&1 || need_apt+=(git)
 command -v psql >/dev/null 2>&1 || need_apt+=(postgresql-client)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+# The web UI's end-to-end tests drive the real service in headless Chromium through chromedriver.
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "==> installing ${need_apt[*]}"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
@@ -17,6 +20,11 @@ fi
 if ! python3 -c "import moto.server, flask, flask_cors" >/dev/null 2>&1; then
   echo "==> installing moto[server]"
   python3 -m pip install -q 'moto[server]'
+fi
+# A real OpenID Connect provider for the web UI's sign-in tests.
+if ! python3 -c "import oidc_provider_mock" >/dev/null 2>&1; then
+  echo "==> installing oidc-provider-mock"
+  python3 -m pip install -q oidc-provider-mock
 fi
 if ! command -v aws >/dev/null 2>&1; then
   echo "==> installing awscli"

@@ -55,6 +55,24 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Names this replica in runs and locks (TERRACE_REPLICA_ID; default the host name).")
     var replicaId: String?
 
+    @Option(help: "The URL browsers reach Terrace at, such as https://terrace.example.com: the OIDC redirect URI is <URL>/ui/auth/callback, and https turns on HSTS (TERRACE_PUBLIC_URL; default http://<listen address>).")
+    var publicUrl: String?
+
+    @Option(help: "How long a web UI sign-in lasts, such as 8h (TERRACE_SESSION_TTL; default 12h).")
+    var sessionTtl: String?
+
+    @Option(help: "The OpenID Connect issuer URL for web UI sign-in, exactly as in its ID tokens (TERRACE_OIDC_ISSUER; default: sign in with the admin token).")
+    var oidcIssuer: String?
+
+    @Option(help: "The OIDC client id registered at the provider (TERRACE_OIDC_CLIENT_ID).")
+    var oidcClientId: String?
+
+    @Option(help: "A file holding the OIDC client secret (TERRACE_OIDC_CLIENT_SECRET_FILE, or the secret in TERRACE_OIDC_CLIENT_SECRET).")
+    var oidcClientSecretFile: String?
+
+    @Option(help: "Members of this group (ID token claim `groups` or `roles`) are admins; others are viewers (TERRACE_OIDC_ADMIN_GROUP).")
+    var oidcAdminGroup: String?
+
     func validate() throws {
         _ = try resolve(environment: ProcessInfo.processInfo.environment)
     }
@@ -119,14 +137,79 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("cannot prepare the git credentials helper in \(dataDirectory)/git")
         }
-        return ServeConfiguration(
+        let publicURL = try value(publicUrl, "TERRACE_PUBLIC_URL").map { try Self.checkedPublicURL($0) }
+        let ttlText = value(sessionTtl, "TERRACE_SESSION_TTL") ?? "12h"
+        guard let ttl = ServeConfiguration.duration(ttlText), ttl >= .seconds(60) else {
+            throw ValidationError("--session-ttl: `\(ttlText)` is not a duration of at least 1m, such as 8h")
+        }
+        let sessionTTL = Double(ttl.components.seconds) + Double(ttl.components.attoseconds) / 1e18
+        let oidc = try resolveOIDC(value: value, environment: environment)
+        var configuration = ServeConfiguration(
             repo: repo, branch: value(branch, "TERRACE_BRANCH") ?? "main",
             path: (value(path, "TERRACE_PATH") ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "/")),
             interval: pollInterval, driftInterval: drift == .zero ? nil : drift, dataDirectory: dataDirectory,
             databaseURL: value(database, "TERRACE_DATABASE_URL"), databasePassword: databasePassword, host: host, port: port,
             webhookSecret: webhookSecret, adminTokenFile: adminTokenFile, maxParallel: maxParallel, unitParallelism: parallelism,
             replicaID: value(replicaId, "TERRACE_REPLICA_ID") ?? ProcessInfo.processInfo.hostName, gitEnvironment: gitEnvironment,
-            pluginCache: CacheFolders.plugins(environment: environment), moduleCache: CacheFolders.base(environment: environment) + "/modules")
+            pluginCache: CacheFolders.plugins(environment: environment), moduleCache: CacheFolders.base(environment: environment) + "/modules",
+            publicURL: publicURL, sessionTTL: sessionTTL)
+        if let oidc {
+            configuration.oidc = OIDCSettings(
+                issuer: oidc.issuer, clientID: oidc.clientID, clientSecret: oidc.secret, adminGroup: oidc.adminGroup,
+                publicURL: configuration.effectivePublicURL)
+        }
+        return configuration
+    }
+
+    /// The `--oidc-*` flags, all or none (issuer, client id and secret; the admin group is optional).
+    private func resolveOIDC(
+        value: (String?, String) -> String?, environment: [String: String]
+    ) throws -> (issuer: String, clientID: String, secret: String, adminGroup: String?)? {
+        let issuer = value(oidcIssuer, "TERRACE_OIDC_ISSUER")
+        let clientID = value(oidcClientId, "TERRACE_OIDC_CLIENT_ID")
+        var secret = environment["TERRACE_OIDC_CLIENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        if let file = value(oidcClientSecretFile, "TERRACE_OIDC_CLIENT_SECRET_FILE") {
+            secret = try Self.firstLine(of: file, what: "--oidc-client-secret-file")
+        }
+        let adminGroup = value(oidcAdminGroup, "TERRACE_OIDC_ADMIN_GROUP")
+        guard let issuer else {
+            if clientID != nil || secret != nil || adminGroup != nil {
+                throw ValidationError("--oidc-client-id, --oidc-client-secret-file and --oidc-admin-group need --oidc-issuer")
+            }
+            return nil
+        }
+        guard let url = URL(string: issuer), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty,
+            url.query == nil, url.fragment == nil, url.user == nil,
+            scheme == "https" || (scheme == "http" && Self.isLoopback(host))
+        else {
+            throw ValidationError("--oidc-issuer: `\(issuer)` is not an https URL (http only on localhost)")
+        }
+        guard let clientID else { throw ValidationError("--oidc-client-id (or TERRACE_OIDC_CLIENT_ID) is required with --oidc-issuer") }
+        guard let secret else {
+            throw ValidationError("--oidc-client-secret-file (or TERRACE_OIDC_CLIENT_SECRET) is required with --oidc-issuer")
+        }
+        return (issuer, clientID, secret, adminGroup)
+    }
+
+    /// `text` as a public URL: http(s), a host, no path beyond `/`, no query; plain http only for a loopback host,
+    /// since browsers keep the `__Host-` session cookie only over https or on localhost.
+    private static func checkedPublicURL(_ text: String) throws -> String {
+        let trimmed = text.hasSuffix("/") ? String(text.dropLast()) : text
+        guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty,
+            url.path.isEmpty, url.query == nil, url.fragment == nil, url.user == nil
+        else {
+            throw ValidationError("--public-url: `\(text)` is not a URL such as https://terrace.example.com (no path)")
+        }
+        guard scheme == "https" || (scheme == "http" && isLoopback(host)) else {
+            throw ValidationError(
+                "--public-url: `\(text)` must be https (http only on localhost): browsers keep the session cookie only over https")
+        }
+        return trimmed
+    }
+
+    /// Whether `host` is this machine.
+    private static func isLoopback(_ host: String) -> Bool {
+        ["localhost", "127.0.0.1", "::1", "[::1]"].contains(host.lowercased()) || host.hasPrefix("127.")
     }
 
     private static func firstLine(of file: String, what: String) throws -> String {

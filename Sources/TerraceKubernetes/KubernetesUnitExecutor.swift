@@ -104,7 +104,7 @@ public struct KubernetesUnitExecutor: UnitExecutor {
     }
 
     /// Runs `body` with a client for the job's cluster; a ``KubernetesError`` becomes a ``UnitFailure`` of `phase`.
-    private func withClient<T: Sendable>(
+    func withClient<T: Sendable>(
         _ job: UnitJob, phase: UnitPhase, _ body: (KubernetesClient) async throws(KubernetesError) -> T
     ) async throws(UnitFailure) -> T {
         do throws(KubernetesError) {

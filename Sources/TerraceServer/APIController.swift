@@ -4,7 +4,7 @@ import TerraceCore
 
 /// `/api/v1`: the source, infrastructures with their units, outputs and runs, runs with their logs, and
 /// reconcile requests. Every route needs the bearer token (see ``BearerTokenMiddleware``).
-struct APIController<Context: RequestContext> {
+struct APIController {
     let dependencies: ServerDependencies
 
     /// One infrastructure in the list.
@@ -29,8 +29,8 @@ struct APIController<Context: RequestContext> {
         var logs: [String: String]
     }
 
-    var routes: RouteCollection<Context> {
-        let routes = RouteCollection(context: Context.self)
+    var routes: RouteCollection<WebRequestContext> {
+        let routes = RouteCollection(context: WebRequestContext.self)
         routes.get("source") { _, _ in
             guard let source = try await dependencies.store.source() else {
                 return try JSONResponse.error("the source has not been fetched yet", status: .notFound)
@@ -56,10 +56,24 @@ struct APIController<Context: RequestContext> {
         }
         routes.post("infrastructures/:name/reconcile") { _, context in
             let name = try context.parameters.require("name")
-            guard await dependencies.reconciler.requestReconcile(name) else {
-                return try JSONResponse.error("no infrastructure named `\(name)` in the newest valid revision", status: .notFound)
+            return try await act(.reconcile, on: name, context: context) { _ in
+                try JSONResponse.make(["status": "queued", "infrastructure": name], status: .accepted)
             }
-            return try JSONResponse.make(["status": "queued", "infrastructure": name], status: .accepted)
+        }
+        routes.post("runs/:id/approve") { _, context in
+            try await act(.approve, on: try context.parameters.require("id"), context: context) { run in
+                try JSONResponse.make(["status": "approved", "run": run?.id ?? "", "approvedBy": run?.approvedBy ?? ""], status: .accepted)
+            }
+        }
+        routes.post("runs/:id/discard") { _, context in
+            try await act(.discard, on: try context.parameters.require("id"), context: context) { run in
+                try JSONResponse.make(["status": "discarded", "run": run?.id ?? ""])
+            }
+        }
+        routes.post("runs/:id/retry") { _, context in
+            try await act(.retry, on: try context.parameters.require("id"), context: context) { run in
+                try JSONResponse.make(["status": "queued", "infrastructure": run?.infrastructure ?? ""], status: .accepted)
+            }
         }
         routes.get("runs") { request, _ in
             let infrastructure = request.uri.queryParameters.get("infrastructure")
@@ -76,5 +90,28 @@ struct APIController<Context: RequestContext> {
             return try JSONResponse.make(RunDetail(run: run, logs: try await dependencies.store.logs(runID: id)))
         }
         return routes
+    }
+
+    /// Carries out an action as the caller (admins only) and answers with `body`, or with the refusal.
+    private func act(
+        _ action: RunActions.Action, on target: String, context: WebRequestContext, body: (ServiceRun?) throws -> Response
+    ) async throws -> Response {
+        guard let identity = context.identity, identity.role == .admin else {
+            return try JSONResponse.error("only admins can \(action.rawValue)", status: .forbidden)
+        }
+        do {
+            return try body(try await RunActions(dependencies: dependencies).perform(action, on: target, as: identity))
+        } catch let error as RunActionError {
+            return try JSONResponse.error(error.message, status: Self.status(of: error))
+        }
+    }
+
+    /// The HTTP status of a refused action.
+    static func status(of error: RunActionError) -> HTTPResponse.Status {
+        switch error.code {
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .unavailable: .serviceUnavailable
+        }
     }
 }

@@ -25,6 +25,9 @@ public struct ReconcileService: Service {
         let interval = self.interval
         let driftInterval = self.driftInterval
         await reconciler.recoverUnfinishedRuns()
+        await reconciler.recoverWaitingRuns()
+        // A record that cannot be read is read again after 1 s, 2 s, 4 s…, never waiting longer than a poll.
+        await reconciler.setRecordRetryDelays(first: .seconds(1), longest: min(interval, Reconciler.longestFetchRetryDelay))
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {

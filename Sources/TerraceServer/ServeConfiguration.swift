@@ -38,6 +38,12 @@ public struct ServeConfiguration: Sendable {
     public var pluginCache: String
     /// The git module cache.
     public var moduleCache: String
+    /// The URL browsers reach the service at (OIDC redirect URI, HSTS when https); nil: `http://<host>:<port>`.
+    public var publicURL: String?
+    /// How long a web UI session lives after sign-in.
+    public var sessionTTL: TimeInterval = 12 * 3600
+    /// The OIDC provider of the web UI; nil: the UI asks for the admin token.
+    public var oidc: OIDCSettings?
 
     /// Creates a configuration.
     public init(
@@ -45,7 +51,8 @@ public struct ServeConfiguration: Sendable {
         driftInterval: Duration? = .seconds(3600), dataDirectory: String, databaseURL: String? = nil, databasePassword: String? = nil,
         host: String = "127.0.0.1", port: Int = 8080, webhookSecret: String? = nil, adminTokenFile: String? = nil,
         maxParallel: Int = 2, unitParallelism: Int? = nil, replicaID: String, gitEnvironment: [String: String] = [:],
-        pluginCache: String, moduleCache: String
+        pluginCache: String, moduleCache: String, publicURL: String? = nil, sessionTTL: TimeInterval = 12 * 3600,
+        oidc: OIDCSettings? = nil
     ) {
         self.repo = repo
         self.branch = branch
@@ -65,6 +72,16 @@ public struct ServeConfiguration: Sendable {
         self.gitEnvironment = gitEnvironment
         self.pluginCache = pluginCache
         self.moduleCache = moduleCache
+        self.publicURL = publicURL
+        self.sessionTTL = sessionTTL
+        self.oidc = oidc
+    }
+
+    /// The public URL, or `http://<host>:<port>` when none was given.
+    public var effectivePublicURL: String {
+        if let publicURL { return publicURL }
+        let shown = host.contains(":") ? "[\(host)]" : host
+        return "http://\(shown):\(port)"
     }
 
     /// Reads `30s`, `5m`, `1h`, `1h30m`, `250ms` or a plain number of seconds; nil when unreadable.

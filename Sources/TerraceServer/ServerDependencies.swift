@@ -14,6 +14,11 @@ public struct ServerDependencies: Sendable {
     public var webhook: WebhookVerifier
     /// The followed branch (pushes to others are ignored).
     public var branch: String
+    /// How people sign in to the web UI (sessions, OIDC); defaults to the admin-token sign-in.
+    public var auth: WebAuth = WebAuth()
+    /// Where Terraform writes unit logs while runs go, `<data dir>/logs` (`<runID>/<infrastructure>/<unit>.log`
+    /// below it); nil when there are no log files to follow (live logs then come from the store only).
+    public var logRoot: String? = nil
 
     /// Creates the dependencies.
     public init(

@@ -67,25 +67,32 @@ public enum TerraceService {
             environment: configuration.gitEnvironment)
         let environment = LiveEnvironment(
             source: source, path: configuration.path, dataDirectory: configuration.dataDirectory, credentials: credentials, pluginCache: configuration.pluginCache, moduleCache: configuration.moduleCache)
-        let metrics = ServiceMetrics(logger: logger)
+        // The metrics count; the service log narrates each sync and run step (run starts and ends included).
+        let metrics = ServiceMetrics()
         let reconciler = Reconciler(
-            store: store, environment: environment, observer: metrics,
+            store: store, environment: environment, observer: ReconcileObservers([metrics, ServiceLog(logger: logger)]),
             settings: ReconcilerSettings(
                 replica: configuration.replicaID, sourceURL: source.displayURL, branch: configuration.branch, path: configuration.path,
                 maxParallel: configuration.maxParallel, unitParallelism: configuration.unitParallelism))
-        let dependencies = ServerDependencies(
+        var dependencies = ServerDependencies(
             reconciler: reconciler, store: store, metrics: metrics, token: token,
             webhook: WebhookVerifier(secret: configuration.webhookSecret), branch: configuration.branch)
+        dependencies.logRoot = configuration.dataDirectory + "/logs"
+        let (auth, authHTTP) = WebAuth.make(configuration)
+        dependencies.auth = auth
         let service = ReconcileService(reconciler: reconciler, interval: configuration.interval, driftInterval: configuration.driftInterval)
         logger.info(
             "terrace serve: following \(source.displayURL) (branch \(configuration.branch)) on http://\(configuration.host):\(configuration.port)")
+        logger.info("terrace serve: web UI at \(configuration.effectivePublicURL)/ui, sign-in with \(configuration.oidc.map { "OIDC (\($0.issuer))" } ?? "the admin token")")
         let app = buildApplication(dependencies, host: configuration.host, port: configuration.port, services: [service], logger: logger)
         do {
             try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         } catch {
+            try? await authHTTP?.shutdown()
             await environment.shutdown()
             throw error
         }
+        try? await authHTTP?.shutdown()
         await environment.shutdown()
         logger.info("terrace serve: stopped")
     }

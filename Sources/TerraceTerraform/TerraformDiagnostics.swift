@@ -21,6 +21,11 @@ enum TerraformDiagnostics {
         output.contains("Error acquiring the state lock")
     }
 
+    /// Whether Terraform refused a saved plan because the state changed since it was made.
+    static func isStalePlan(_ output: String) -> Bool {
+        output.contains("Saved plan is stale")
+    }
+
     /// The `Lock Info:` lines of a state lock error, as `Key: value` pairs (empty values left out).
     static func lockInfo(in output: String) -> [String] {
         var info: [String] = []

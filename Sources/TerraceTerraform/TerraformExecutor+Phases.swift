@@ -65,11 +65,11 @@ extension TerraformExecutor {
     /// Runs `plan -detailed-exitcode` into the saved plan and returns whether it changes anything
     /// (resources or outputs). When Terraform asks for `init` after one was skipped, inits and plans again.
     func runPlan(
-        _ context: UnitContext, progress: @escaping @Sendable (UnitPhase) -> Void
+        _ context: UnitContext, planFile: String = WorkingDirectory.planFileName, progress: @escaping @Sendable (UnitPhase) -> Void
     ) async throws(UnitFailure) -> Bool {
         let arguments = [
             "plan", "-input=false", "-no-color", "-lock-timeout=\(context.job.lockTimeoutSeconds)s",
-            "-out=\(WorkingDirectory.planFileName)", "-detailed-exitcode",
+            "-out=\(planFile)", "-detailed-exitcode",
         ]
         progress(.plan)
         context.directory.removePlan()
@@ -88,12 +88,23 @@ extension TerraformExecutor {
 
     /// Reads the saved plan with `show -json` and counts its resource changes.
     func summarizePlan(_ context: UnitContext) async throws(UnitFailure) -> ResourceSummary {
+        try readPlan(context, try await showPlan(context, planFile: WorkingDirectory.planFileName), TerraformJSON.resourceSummary(planJSON:))
+    }
+
+    /// The saved plan `planFile` as `show -json` prints it.
+    func showPlan(_ context: UnitContext, planFile: String) async throws(UnitFailure) -> [UInt8] {
         let outcome = try await runWithRetries(
-            ["show", "-no-color", "-json", WorkingDirectory.planFileName], phase: .plan, context: context,
-            captureStandardOutput: true)
+            ["show", "-no-color", "-json", planFile], phase: .plan, context: context, captureStandardOutput: true)
         guard outcome.exitCode == 0 else { throw failure(for: outcome, phase: .plan, context: context) }
+        return outcome.standardOutput
+    }
+
+    /// Reads a plan's `show -json` with `parse`, a parse error becoming a setup failure.
+    func readPlan<T>(
+        _ context: UnitContext, _ json: [UInt8], _ parse: ([UInt8]) throws(TerraformJSON.ParseError) -> T
+    ) throws(UnitFailure) -> T {
         do {
-            return try TerraformJSON.resourceSummary(planJSON: outcome.standardOutput)
+            return try parse(json)
         } catch {
             throw UnitFailure(.setup, phase: .plan, "cannot read the plan printed by `\(context.process.displayName) show -json`",
                               logPath: context.log.path)

@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
 import Testing
 import TerraceCore
 import TerraceServer
@@ -62,6 +64,67 @@ import TerraceTestSupport
         #expect(ServeConfiguration.duration("0") == .zero)
         for bad in ["", "s", "5x", "-1", "1h-", "ten"] {
             #expect(ServeConfiguration.duration(bad) == nil, "\(bad)")
+        }
+    }
+}
+
+/// The security headers of every response: pages, API, errors, redirects, static files.
+@Suite struct SecurityHeaderTests {
+    static let policy =
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+    static func expectHeaders(_ response: TestResponse, _ what: String, noStore: Bool = true, hsts: Bool = false) {
+        #expect(response.headers[.contentSecurityPolicy] == policy, "\(what)")
+        #expect(response.headers[.xContentTypeOptions] == "nosniff", "\(what)")
+        #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "same-origin", "\(what)")
+        #expect(response.headers[HTTPField.Name("X-Frame-Options")!] == "DENY", "\(what)")
+        if noStore { #expect(response.headers[.cacheControl] == "no-store", "\(what)") }
+        if hsts {
+            #expect(response.headers[.strictTransportSecurity] == "max-age=31536000; includeSubDomains", "\(what)")
+        } else {
+            #expect(response.headers[.strictTransportSecurity] == nil, "\(what)")
+        }
+    }
+
+    @Test func everyResponseCarriesTheSecurityHeaders() async throws {
+        let fixture = AuthFixture()
+        await fixture.synced()
+        try await fixture.test { client in
+            let admin = try await fixture.session(role: .admin, name: "ada")
+            let requests: [(String, HTTPRequest.Method, HTTPFields, HTTPResponse.Status)] = [
+                ("/ui", .get, admin.headers, .ok),
+                ("/ui/infrastructures/web", .get, admin.headers, .ok),
+                ("/ui/runs/nope", .get, admin.headers, .notFound),
+                ("/ui/login", .get, [:], .ok),
+                ("/ui", .get, [:], .seeOther),
+                ("/", .get, [:], .found),
+                ("/ui/infrastructures/web/reconcile", .post, [:], .unauthorized),
+                ("/ui/infrastructures/web/reconcile", .post, admin.headers, .forbidden),
+                ("/api/v1/infrastructures", .get, [:], .unauthorized),
+                ("/api/v1/infrastructures", .get, RouterTests.bearer(), .ok),
+                ("/api/v1/runs/nope", .get, RouterTests.bearer(), .notFound),
+                ("/no/such/route", .get, [:], .notFound),
+                ("/healthz", .get, [:], .ok),
+            ]
+            for (uri, method, headers, status) in requests {
+                try await client.execute(uri: uri, method: method, headers: headers) { response in
+                    #expect(response.status == status, "\(method) \(uri)")
+                    Self.expectHeaders(response, "\(method) \(uri)")
+                }
+            }
+            try await client.execute(uri: "/ui/static/terrace.css", method: .get) { response in
+                #expect(response.status == .ok)
+                Self.expectHeaders(response, "static", noStore: false)
+            }
+        }
+    }
+
+    @Test func anHTTPSPublicURLTurnsOnHSTS() async throws {
+        let fixture = AuthFixture(publicURL: "https://terrace.example.com")
+        try await fixture.test { client in
+            for uri in ["/healthz", "/ui/login", "/ui", "/api/v1/source", "/nope"] {
+                try await client.execute(uri: uri, method: .get) { Self.expectHeaders($0, uri, hsts: true) }
+            }
         }
     }
 }

@@ -179,7 +179,7 @@ let endToEndToolsAvailable: Bool = {
 
 extension Dictionary {
     /// The dictionary with every key transformed.
-    fileprivate func mapKeys<T: Hashable>(_ transform: (Key) -> T) -> [T: Value] {
+    func mapKeys<T: Hashable>(_ transform: (Key) -> T) -> [T: Value] {
         Dictionary<T, Value>(uniqueKeysWithValues: map { (transform($0.key), $0.value) })
     }
 }

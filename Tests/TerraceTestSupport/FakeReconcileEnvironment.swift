@@ -12,6 +12,8 @@ public struct FakeReconcileEnvironment: ReconcileEnvironment {
     public let recordReads = ConcurrencyGauge()
     /// How long each record read takes.
     public var recordReadDelay: Duration = .zero
+    /// Makes record reads wait or fail, as a slow or unreachable state bucket does.
+    public let stateBucket = FakeStateBucket()
 
     /// Creates an empty world.
     public init() {}
@@ -40,10 +42,14 @@ public struct FakeReconcileEnvironment: ReconcileEnvironment {
         await recordReads.enter()
         if recordReadDelay > .zero { try? await Task.sleep(for: recordReadDelay) }
         let result: Result<InfrastructureRecord?, ReconcileError>
-        do {
-            result = .success(try await records.load(infrastructure: infrastructure.name))
-        } catch {
-            result = .failure(ReconcileError(.state, error.message))
+        if let failure = await stateBucket.read(infrastructure) {
+            result = .failure(failure)
+        } else {
+            do {
+                result = .success(try await records.load(infrastructure: infrastructure.name))
+            } catch {
+                result = .failure(ReconcileError(.state, error.message))
+            }
         }
         await recordReads.leave()
         return try result.get()
@@ -70,6 +76,57 @@ public struct FakeReconcileEnvironment: ReconcileEnvironment {
 
     public func log(runID: String, infrastructure: String, unit: String) async -> String? {
         "==> terraform apply (\(infrastructure)/\(unit))"
+    }
+}
+
+/// The state bucket as record reads meet it: reads can be held until released, and can fail (unreachable).
+public actor FakeStateBucket {
+    private var failuresLeft: [String: Int] = [:]
+    private var failuresLeftForAll = 0
+    private var held = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    /// How many reads failed.
+    public private(set) var failedReads = 0
+    /// How many reads are held now.
+    public var heldReads: Int { waiting.count }
+
+    /// Creates a reachable bucket.
+    public init() {}
+
+    /// Makes the next `count` reads fail (of `infrastructure` only, when given).
+    public func fail(_ count: Int = .max, infrastructure: String? = nil) {
+        if let infrastructure { failuresLeft[infrastructure] = count } else { failuresLeftForAll = count }
+    }
+
+    /// Makes reads work again.
+    public func heal() {
+        failuresLeft = [:]
+        failuresLeftForAll = 0
+    }
+
+    /// Holds every read until ``release()``.
+    public func hold() { held = true }
+
+    /// Lets held reads (and later ones) go on.
+    public func release() {
+        held = false
+        for continuation in waiting { continuation.resume() }
+        waiting = []
+    }
+
+    /// Waits while reads are held; returns the error the read of `infrastructure` meets, if it fails.
+    func read(_ infrastructure: Infrastructure) async -> ReconcileError? {
+        if held { await withCheckedContinuation { waiting.append($0) } }
+        let name = infrastructure.name
+        if let left = failuresLeft[name], left > 0 {
+            failuresLeft[name] = left - 1
+        } else if failuresLeftForAll > 0 {
+            failuresLeftForAll -= 1
+        } else {
+            return nil
+        }
+        failedReads += 1
+        return ReconcileError(.state, "cannot reach the state bucket `\(infrastructure.backend.bucket)`: connection refused")
     }
 }
 

@@ -2,9 +2,15 @@ import Foundation
 
 extension ApplyEngine {
     /// Applies the declared units of `infrastructure` over its graph.
+    ///
+    /// In ``RunOptions/Mode/review`` mode, each changed unit is planned for review into `review` and nothing is
+    /// applied; a unit depending on a changed unit is left for a follow-up run (its inputs are not known until its
+    /// dependencies apply). In ``RunOptions/Mode/applyReviewed(_:)`` mode, each changed unit applies its reviewed
+    /// plan exactly; one without a plan is left for a follow-up run, one whose plan no longer matches fails (noted
+    /// in `review` as stale) and applies nothing.
     func applyUnits(
         _ infrastructure: Infrastructure, graph: UnitGraph, repository: Repository, keeper: RecordKeeper, options: RunOptions,
-        events: @escaping @Sendable (RunEvent) -> Void
+        review: ReviewBoard? = nil, events: @escaping @Sendable (RunEvent) -> Void
     ) async -> [UnitResult] {
         let board = RunBoard()
         let executor = self.executor
@@ -21,6 +27,12 @@ extension ApplyEngine {
             guard let unit = infrastructure.unit(named: name), let module = repository.modules[unit.module] else {
                 return await finish(UnitResult(unit: name, outcome: .failed, message: "unit `\(name)` has no module"))
             }
+            if case .review = options.mode, let review {
+                for dependency in graph.upstream[name] ?? [] where await review.changes(dependency) {
+                    await review.postpone(name)
+                    return true
+                }
+            }
             let renderer = InputRenderer(project: project, infrastructure: infrastructure, outputs: await board.outputs)
             let inputs: [String: Value]
             switch renderer.render(unit) {
@@ -31,6 +43,13 @@ extension ApplyEngine {
             let desired = DesiredState(module: module, infrastructure: infrastructure, inputs: inputs)
             let previous = await keeper.unit(name)
             if let previous, previous.digest == desired.digest, !options.forcedUnits.contains(name) {
+                if case .applyReviewed(let plans) = options.mode, let plan = plans[name] {
+                    // Applied meanwhile by someone else: the plan is not needed.
+                    let job = UnitJob(
+                        runID: options.runID, infrastructure: infrastructure.name, unit: name, module: module, inputs: inputs,
+                        cloud: infrastructure.cloud, backend: infrastructure.backend)
+                    await executor.discardReviewed(job, plan: plan)
+                }
                 await board.setOutputs(name, previous.outputs)
                 return await finish(UnitResult(unit: name, outcome: .unchanged))
             }
@@ -38,9 +57,47 @@ extension ApplyEngine {
                 runID: options.runID, infrastructure: infrastructure.name, unit: name, module: module, inputs: inputs,
                 cloud: infrastructure.cloud, backend: infrastructure.backend, lockTimeoutSeconds: Int(options.lockTimeout.rounded(.up)),
                 existingCluster: infrastructure.existingCluster, inventory: previous?.inventory ?? [])
+            let progress: @Sendable (UnitPhase) -> Void = { phase in
+                events(.phase(infrastructure: infrastructure.name, unit: name, phase: phase))
+            }
+            var reviewed: UnitReview?
+            switch options.mode {
+            case .apply:
+                break
+            case .review:
+                do throws(UnitFailure) {
+                    var plan = try await executor.review(job, progress: progress)
+                    plan.desiredDigest = desired.digest
+                    await review?.add(plan)
+                    return true
+                } catch {
+                    return await finish(UnitResult(
+                        unit: name, outcome: .failed, message: "\(error.phase.rawValue) failed: \(error.message)", logTail: error.logTail,
+                        logPath: error.logPath))
+                }
+            case .applyReviewed(let plans):
+                guard let plan = plans[name] else {
+                    let result = UnitResult(
+                        unit: name, outcome: .blocked, message: "not in the approved plan: it is planned in a follow-up run")
+                    await board.add(result)
+                    events(.finished(infrastructure: infrastructure.name, result: result))
+                    return false
+                }
+                guard plan.desiredDigest == desired.digest else {
+                    await review?.markStale(name)
+                    await executor.discardReviewed(job, plan: plan)
+                    return await finish(UnitResult(
+                        unit: name, outcome: .failed,
+                        message: "the approved plan of `\(name)` is out of date (its inputs changed since it was planned): nothing applied"))
+                }
+                reviewed = plan
+            }
             do throws(UnitFailure) {
-                let outputs = try await executor.apply(job) { phase in
-                    events(.phase(infrastructure: infrastructure.name, unit: name, phase: phase))
+                let outputs: UnitOutputs
+                if let reviewed {
+                    outputs = try await executor.applyReviewed(job, plan: reviewed, progress: progress)
+                } else {
+                    outputs = try await executor.apply(job, progress: progress)
                 }
                 let record = UnitRecord(
                     digest: desired.digest, moduleDigest: desired.moduleDigest, settingsDigest: desired.settingsDigest,
@@ -57,6 +114,7 @@ extension ApplyEngine {
                 await board.setOutputs(name, outputs.values)
                 return await finish(UnitResult(unit: name, outcome: .applied, outputsChanged: previous.map { $0.outputs != outputs.values } ?? true))
             } catch {
+                if error.code == .stalePlan { await review?.markStale(name) }
                 var message = "\(error.phase.rawValue) failed: \(error.message)"
                 if let applied = error.inventory {
                     // What was applied stays tracked; the empty digest makes the next apply run the unit again.
@@ -183,10 +241,15 @@ extension ApplyEngine {
         _ states: [String: GraphScheduler.NodeState], graph: UnitGraph, infrastructure: String, board: RunBoard,
         events: @escaping @Sendable (RunEvent) -> Void
     ) async -> [UnitResult] {
-        let failed = Set(states.filter { $0.value == .failed }.map(\.key))
+        let stopped = Set(states.filter { $0.value == .failed }.map(\.key))
+        let deferred = Set(await board.results.filter { $0.outcome == .blocked && stopped.contains($0.unit) }.map(\.unit))
+        let failed = stopped.subtracting(deferred)
         for name in graph.units where states[name] == .blocked {
             let causes = graph.allUpstream(of: name).intersection(failed).sorted()
-            let message = causes.isEmpty ? "not run" : "not run: depends on failed unit " + causes.map { "`\($0)`" }.joined(separator: ", ")
+            let waits = graph.allUpstream(of: name).intersection(deferred).sorted()
+            let message = !causes.isEmpty
+                ? "not run: depends on failed unit " + causes.map { "`\($0)`" }.joined(separator: ", ")
+                : waits.isEmpty ? "not run" : "not run: planned in a follow-up run, after " + waits.map { "`\($0)`" }.joined(separator: ", ")
             let result = UnitResult(unit: name, outcome: .blocked, message: message)
             await board.add(result)
             events(.finished(infrastructure: infrastructure, result: result))

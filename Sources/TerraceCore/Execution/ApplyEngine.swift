@@ -48,6 +48,45 @@ public struct ApplyEngine: Sendable {
         }
     }
 
+    /// Plans the changed units of `infrastructure` for review, under its lock, and applies nothing: each changed
+    /// unit whose inputs are known now gets a kept plan; units depending on changed units are left for a follow-up
+    /// run. Returns the run (failures, timings) and the review.
+    public func review(
+        _ infrastructure: Infrastructure, in repository: Repository, options: RunOptions,
+        events: @escaping @Sendable (RunEvent) -> Void = { _ in }
+    ) async -> (InfrastructureRun, RunReview) {
+        var options = options
+        options.mode = .review
+        let board = ReviewBoard()
+        let run = await withRun(infrastructure.name, operation: "plan", options: options, events: events) { keeper in
+            let graph = repository.graphs[infrastructure.name] ?? UnitGraph.build(infrastructure).0
+            events(.started(infrastructure: infrastructure.name, operation: "plan", units: graph.units))
+            return await applyUnits(
+                infrastructure, graph: graph, repository: repository, keeper: keeper, options: options, review: board, events: events)
+        }
+        let review = RunReview(
+            revision: options.revision ?? "", plannedAt: Date(), units: await board.plans, deferred: await board.deferred)
+        return (run, review)
+    }
+
+    /// Applies exactly the reviewed plans `plans` (``RunOptions/Mode/applyReviewed(_:)``); returns the run and the
+    /// units whose plan no longer matched (nothing of theirs was applied).
+    public func applyReviewed(
+        _ infrastructure: Infrastructure, in repository: Repository, plans: [UnitReview], options: RunOptions,
+        events: @escaping @Sendable (RunEvent) -> Void = { _ in }
+    ) async -> (InfrastructureRun, stale: [String]) {
+        var options = options
+        options.mode = .applyReviewed(Dictionary(plans.map { ($0.unit, $0) }, uniquingKeysWith: { first, _ in first }))
+        let board = ReviewBoard()
+        let run = await withRun(infrastructure.name, operation: "apply", options: options, events: events) { keeper in
+            let graph = repository.graphs[infrastructure.name] ?? UnitGraph.build(infrastructure).0
+            events(.started(infrastructure: infrastructure.name, operation: "apply", units: graph.units))
+            return await applyUnits(
+                infrastructure, graph: graph, repository: repository, keeper: keeper, options: options, review: board, events: events)
+        }
+        return (run, await board.stale)
+    }
+
     /// Destroys every recorded unit of `infrastructure` in reverse dependency order, then its record.
     public func destroy(
         _ infrastructure: Infrastructure, in repository: Repository, options: RunOptions,

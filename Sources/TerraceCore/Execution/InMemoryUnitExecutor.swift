@@ -25,6 +25,8 @@ public actor InMemoryUnitExecutor: UnitExecutor {
     /// Units whose apply or destroy fails.
     private var failing: Set<String>
     private var planSummaries: [String: ResourceSummary] = [:]
+    /// The plans kept by `review`, by plan id; `applyReviewed` of a plan not kept here is stale.
+    public private(set) var keptPlans: Set<String> = []
     /// How long each call takes.
     private var delay: Duration
     private var running = 0
@@ -46,11 +48,13 @@ public actor InMemoryUnitExecutor: UnitExecutor {
     public func setDelay(_ delay: Duration) { self.delay = delay }
     /// Makes `plan` of `unit` report `summary` (by default every plan adds one resource).
     public func setPlanSummary(_ unit: String, _ summary: ResourceSummary) { planSummaries[unit] = summary }
+    /// Forgets a kept plan as if the state had moved since it was made: applying it is then refused as stale.
+    public func makeStale(_ planID: String) { keptPlans.remove(planID) }
     /// Forgets the calls so far.
     public func resetCalls() { calls = [] }
 
-    /// The units applied, in call order.
-    public var appliedUnits: [String] { calls.filter { $0.operation == "apply" }.map(\.unit) }
+    /// The units applied (with or without a reviewed plan), in call order.
+    public var appliedUnits: [String] { calls.filter { $0.operation == "apply" || $0.operation == "apply-reviewed" }.map(\.unit) }
 
     private func begin(_ operation: String, _ job: UnitJob) {
         calls.append(Call(
@@ -103,5 +107,54 @@ public actor InMemoryUnitExecutor: UnitExecutor {
         if failing.contains(job.unit) {
             throw UnitFailure(.terraform, phase: .destroy, "resource is still in use")
         }
+    }
+
+    public func review(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) -> UnitReview {
+        begin("review", job)
+        defer { end() }
+        progress(.plan)
+        await pause()
+        if failing.contains(job.unit) {
+            throw UnitFailure(.terraform, phase: .plan, "provider rejected the request", logTail: ["Error: invalid value"])
+        }
+        let summary = planSummaries[job.unit] ?? ResourceSummary(add: 1)
+        var changes: [PlannedChange] = []
+        for index in 0..<summary.add {
+            changes.append(PlannedChange(address: "test_resource.\(job.unit)_\(index)", action: "create", attributes: [
+                AttributeChange(path: "name", before: nil, after: "\"\(job.unit)\""),
+            ]))
+        }
+        for index in 0..<summary.change {
+            changes.append(PlannedChange(address: "test_resource.\(job.unit)_changed_\(index)", action: "update", attributes: []))
+        }
+        for index in 0..<summary.destroy {
+            changes.append(PlannedChange(address: "test_resource.\(job.unit)_deleted_\(index)", action: "delete", attributes: []))
+        }
+        let planID = "\(job.runID)/\(job.unit)"
+        keptPlans.insert(planID)
+        return UnitReview(
+            unit: job.unit, summary: summary, changes: changes, planID: planID,
+            planDigest: ContentDigest.of(planID + "\(job.inputs)"), desiredDigest: "")
+    }
+
+    public func applyReviewed(
+        _ job: UnitJob, plan: UnitReview, progress: @escaping @Sendable (UnitPhase) -> Void
+    ) async throws(UnitFailure) -> UnitOutputs {
+        // A stale plan is refused before anything is applied (and recorded as applied).
+        guard keptPlans.remove(plan.planID) != nil else {
+            throw UnitFailure(.stalePlan, phase: .apply, "the saved plan of `\(job.unit)` is stale: the state changed since it was made")
+        }
+        begin("apply-reviewed", job)
+        defer { end() }
+        progress(.apply)
+        await pause()
+        if failing.contains(job.unit) {
+            throw UnitFailure(.terraform, phase: .apply, "provider rejected the request", logTail: ["Error: invalid value"])
+        }
+        return outputs[job.unit] ?? Self.defaultOutputs(job)
+    }
+
+    public func discardReviewed(_ job: UnitJob, plan: UnitReview) async {
+        keptPlans.remove(plan.planID)
     }
 }

@@ -26,4 +26,18 @@ public struct RoutingUnitExecutor: UnitExecutor {
     public func destroy(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) {
         try await executor(for: job).destroy(job, progress: progress)
     }
+
+    public func review(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) -> UnitReview {
+        try await executor(for: job).review(job, progress: progress)
+    }
+
+    public func applyReviewed(
+        _ job: UnitJob, plan: UnitReview, progress: @escaping @Sendable (UnitPhase) -> Void
+    ) async throws(UnitFailure) -> UnitOutputs {
+        try await executor(for: job).applyReviewed(job, plan: plan, progress: progress)
+    }
+
+    public func discardReviewed(_ job: UnitJob, plan: UnitReview) async {
+        await executor(for: job).discardReviewed(job, plan: plan)
+    }
 }

@@ -12,6 +12,19 @@ public struct RunOptions: Hashable, Sendable {
     public var revision: String?
     /// Units applied even when their desired state is already recorded (to correct drift).
     public var forcedUnits: Set<String>
+    /// Whether units are applied as planned now, or only through the reviewed plans given (``ApplyEngine/apply``);
+    /// ``ApplyEngine/review`` sets its own.
+    public var mode: Mode = .apply
+
+    /// How changed units are applied.
+    public enum Mode: Hashable, Sendable {
+        /// Plan and apply each changed unit at once.
+        case apply
+        /// Plan each changed unit for review and apply nothing (``ApplyEngine/review``).
+        case review
+        /// Apply exactly the reviewed plans, by unit; a changed unit without one is left for a follow-up run.
+        case applyReviewed([String: UnitReview])
+    }
 
     /// Creates options.
     public init(

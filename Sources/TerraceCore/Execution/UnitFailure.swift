@@ -12,6 +12,8 @@ public struct UnitFailure: Error, Hashable, Sendable {
         case cancelled
         /// The Kubernetes API refused a request, or what was applied failed or did not become ready.
         case kubernetes
+        /// A reviewed plan no longer matches (the state moved since, or the saved plan is gone): nothing was applied.
+        case stalePlan
     }
 
     /// The kind of failure.

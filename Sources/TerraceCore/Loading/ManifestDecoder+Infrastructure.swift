@@ -33,6 +33,16 @@ extension ManifestDecoder {
             default: reader.error(entry.value, "unknown drift mode `\(mode)`", hint: "use `report` or `correct`")
             }
         }
+        var approval = ApprovalPolicy.auto
+        if let entry = byKey["approval"], let mode = reader.string(entry.value, "approval") {
+            if let policy = ApprovalPolicy(rawValue: mode) {
+                approval = policy
+            } else {
+                reader.error(
+                    entry.value, "unknown approval mode `\(mode)`",
+                    hint: "use `auto` (apply at once), `manual` (every change waits) or `destroy` (plans that delete something wait)")
+            }
+        }
         var cloud = CloudSettings(region: "")
         if let entry = byKey["cloud"] {
             cloud = decodeCloud(entry.value) ?? cloud
@@ -130,7 +140,7 @@ extension ManifestDecoder {
         guard !name.isEmpty else { return nil }
         let infrastructure = Infrastructure(
             name: name, file: reader.file, location: documentLocation, vars: vars, cloud: cloud,
-            backend: BackendSettings(bucket: bucket), correctDrift: correctDrift, existingCluster: existingCluster, units: units)
+            backend: BackendSettings(bucket: bucket), correctDrift: correctDrift, approval: approval, existingCluster: existingCluster, units: units)
         return DecodedInfrastructure(
             infrastructure: infrastructure, isComplete: reader.diagnostics.count == before, incompleteUnits: incomplete)
     }

@@ -22,7 +22,7 @@ struct ManifestDecoder {
 
     static let projectKeys = ["kind", "name", "vars", "terraform", "prune", "apps"]
     static let infrastructureKeys = [
-        "kind", "name", "vars", "drift", "cloud", "backend", "network", "domain", "kubernetes", "addons", "units", "apps",
+        "kind", "name", "vars", "drift", "approval", "cloud", "backend", "network", "domain", "kubernetes", "addons", "units", "apps",
     ]
 
     /// The value of the document's `kind` key, if it is a mapping with a string `kind`.

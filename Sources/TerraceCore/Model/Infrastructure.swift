@@ -14,6 +14,8 @@ public struct Infrastructure: Hashable, Sendable {
     public var backend: BackendSettings
     /// Whether drift is corrected by re-applying (`drift: correct`) or only reported.
     public var correctDrift: Bool
+    /// When a plan waits for approval before it is applied (`approval: auto | manual | destroy`).
+    public var approval: ApprovalPolicy
     /// The cluster Terrace did not create, when `kubernetes: {existing: …}` names one.
     public var existingCluster: ExistingCluster?
     /// The units: built-in sections first, in the product's order, then the `units` list in order.
@@ -28,6 +30,7 @@ public struct Infrastructure: Hashable, Sendable {
         cloud: CloudSettings,
         backend: BackendSettings,
         correctDrift: Bool = false,
+        approval: ApprovalPolicy = .auto,
         existingCluster: ExistingCluster? = nil,
         units: [UnitSpec] = []
     ) {
@@ -39,6 +42,7 @@ public struct Infrastructure: Hashable, Sendable {
         self.cloud = cloud
         self.backend = backend
         self.correctDrift = correctDrift
+        self.approval = approval
         self.units = units
     }
 

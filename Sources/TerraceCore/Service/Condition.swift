@@ -71,6 +71,10 @@ public enum ConditionReason: String, Codable, Hashable, Sendable {
     case awaitingApproval = "AwaitingApproval"
     /// Someone discarded the plan; nothing was applied.
     case planDiscarded = "PlanDiscarded"
+    /// Its record (what was applied, with outputs) is being read from its state bucket before it is planned.
+    case readingRecord = "ReadingRecord"
+    /// A step failed and is tried again after a delay; the message says which step, why, and when.
+    case retrying = "Retrying"
 }
 
 extension Array where Element == Condition {
@@ -109,6 +113,20 @@ extension Array where Element == Condition {
         set(.ready, .false, reason, message, at: now)
         remove(.reconciling)
         if stalled { set(.stalled, .true, reason, message, at: now) } else { remove(.stalled) }
+    }
+
+    /// `Reconciling=True` with `reason` and `message`, naming the step a sync is in; `Ready` is kept as it is
+    /// (what is known of the infrastructure does not change while it is looked at), or set `Unknown` when not set yet.
+    public mutating func markStep(_ message: String, reason: ConditionReason, at now: Date) {
+        set(.reconciling, .true, reason, message, at: now)
+        if condition(.ready) == nil { set(.ready, .unknown, reason, message, at: now) }
+    }
+
+    /// Removes what ``markStep(_:reason:at:)`` set with one of `reasons`, once the step is over without another
+    /// outcome: the `Reconciling` condition, and a `Ready=Unknown` it set.
+    public mutating func clearStep(_ reasons: Set<ConditionReason> = [.readingRecord, .retrying]) {
+        if let reason = condition(.reconciling)?.reason, reasons.contains(reason) { remove(.reconciling) }
+        if let ready = condition(.ready), ready.status == .unknown, reasons.contains(ready.reason) { remove(.ready) }
     }
 
     /// `Reconciling=True` and `Ready=Unknown`, both `Progressing` with `message`.

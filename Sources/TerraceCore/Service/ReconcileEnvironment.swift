@@ -23,12 +23,6 @@ public protocol ReconcileEnvironment: Sendable {
     ) async throws(ReconcileError) -> [String]
     /// The full log unit `unit` wrote in run `runID`, when there is one.
     func log(runID: String, infrastructure: String, unit: String) async -> String?
-    /// Removes the saved plans of `run`'s review (discarded or superseded, never to be applied).
-    func discardPlans(of run: ServiceRun) async
-}
-
-extension ReconcileEnvironment {
-    public func discardPlans(of run: ServiceRun) async {}
 }
 
 /// Something the reconciler could not do, safe to show.
@@ -57,8 +51,11 @@ public struct ReconcileError: Error, Hashable, Sendable, CustomStringConvertible
     public var description: String { message }
 }
 
-/// Hears what the reconciler does, for metrics. Every method has an empty default.
+/// Hears what the reconciler does, for metrics and the service's log. Every method has an empty default.
 public protocol ReconcileObserver: Sendable {
+    /// A step of a sync or a run (see ``ReconcileStep``). Runs starting and finishing are told by
+    /// ``runStarted(_:)`` and ``runFinished(_:seconds:)`` only (``ReconcileStep/runStarted(_:)`` turns them into steps).
+    func step(_ step: ReconcileStep)
     /// The source was fetched.
     func fetched(_ revision: SourceRevision)
     /// The queue holds `depth` runs waiting to start.
@@ -70,6 +67,7 @@ public protocol ReconcileObserver: Sendable {
 }
 
 extension ReconcileObserver {
+    public func step(_ step: ReconcileStep) {}
     public func fetched(_ revision: SourceRevision) {}
     public func queueDepth(_ depth: Int) {}
     public func runStarted(_ run: ServiceRun) {}

@@ -37,7 +37,7 @@ extension Reconciler {
         let now = Date()
         let message = "the plan of revision \(run.revision.prefix(12)) was discarded by \(actor); reconcile to plan again"
         await updateStatus(run.infrastructure) { $0.conditions.markFailed(.planDiscarded, message, at: now) }
-        await environment.discardPlans(of: run)
+        await discardPlans(of: run)
         return run
     }
 
@@ -83,4 +83,45 @@ extension Reconciler {
     private func save(_ run: ServiceRun) async throws(RunActionError) {
         do { try await store.saveRun(run) } catch { throw RunActionError(.unavailable, error.message) }
     }
+}
+
+extension Reconciler {
+    /// How long lock holders read from the state buckets are reused.
+    static let lockViewLifetime: TimeInterval = 10
+
+    /// Who holds the lock of each infrastructure of the newest valid revision, read from the state buckets eight at a
+    /// time and reused for ``lockViewLifetime`` seconds (a page view does not read a thousand buckets each time).
+    public func locks() async -> [InfrastructureLock] {
+        guard let revision = validRevision, let repository = repositories[revision] else { return [] }
+        let now = Date()
+        if let cached = lockView, cached.revision == revision, now.timeIntervalSince(cached.readAt) < Self.lockViewLifetime {
+            return cached.locks
+        }
+        let environment = self.environment
+        let locks = await withTaskGroup(of: InfrastructureLock.self) { group in
+            var locks: [InfrastructureLock] = []
+            for (index, infrastructure) in repository.infrastructures.enumerated() {
+                if index >= Self.recordReadsAtOnce, let done = await group.next() { locks.append(done) }
+                group.addTask {
+                    do throws(ReconcileError) {
+                        return InfrastructureLock(
+                            infrastructure: infrastructure.name, holder: try await environment.lockHolder(of: infrastructure), readAt: now)
+                    } catch {
+                        return InfrastructureLock(infrastructure: infrastructure.name, holder: nil, error: error.message, readAt: now)
+                    }
+                }
+            }
+            for await done in group { locks.append(done) }
+            return locks.sorted { $0.infrastructure < $1.infrastructure }
+        }
+        lockView = LockView(revision: revision, readAt: now, locks: locks)
+        return locks
+    }
+}
+
+/// Lock holders read at one time, for ``Reconciler/locks()``.
+struct LockView: Sendable {
+    var revision: String
+    var readAt: Date
+    var locks: [InfrastructureLock]
 }

@@ -22,6 +22,7 @@ extension Reconciler {
                 guard status.conditions.condition(.reconciling)?.reason != .progressing else { return }
                 status.conditions.markReconciling("waiting: another replica is running this infrastructure", reason: .pending, at: Date())
             }
+            narrate(ReconcileStep(.waitingForLock, level: .debug, infrastructure: item.infrastructure, revision: item.revision, message: "waiting for the lock another replica holds; trying again in \(ReconcileStep.describe(settings.busyRetryDelay))"))
             try? await Task.sleep(for: settings.busyRetryDelay)
             if await hasNewerItem(for: item.infrastructure) { return }
         }
@@ -66,7 +67,7 @@ extension Reconciler {
                 await updateStatus(name) { $0.conditions.markFailed(.planFailed, message, stalled: true, at: Date()) }
                 return
             case .success(let plan):
-                if !plan.hasChanges && item.forcedUnits.isEmpty && retries.isEmpty && item.trigger != .manual {
+                if !plan.hasChanges && item.forcedUnits.isEmpty && retries.isEmpty && item.trigger != .manual && item.trigger != .rerun {
                     let units = plan.units.map(\.name)
                     await updateStatus(name) { $0.markApplied(revision: item.revision, record: record, units: units, at: Date()) }
                     return
@@ -77,26 +78,46 @@ extension Reconciler {
     }
 
     /// Runs the engine and records the run, its logs and the statuses.
+    ///
+    /// Under `approval: manual` (or `destroy`), an apply first plans for review: the run then waits for approval
+    /// (``ServiceRun/Status/waiting``) unless the policy is `destroy` and nothing is deleted, in which case the
+    /// reviewed plans are applied at once. An approved item applies exactly its run's reviewed plans.
     private nonisolated func run(
         _ item: ReconcileQueue.Item, infrastructure: Infrastructure, repository: Repository, retries: [ServiceRun]
     ) async {
         let name = item.infrastructure
         let start = Date()
-        var run = ServiceRun(
-            id: RunOptions.newRunID(now: start), infrastructure: name, operation: item.operation, revision: item.revision,
-            trigger: item.trigger, status: .running, replica: settings.replica, queuedAt: item.queuedAt, startedAt: start,
-            forcedUnits: item.forcedUnits.sorted(), retries: retries.map(\.id))
+        var run: ServiceRun
+        var approvedReview: RunReview?
+        if let approvedID = item.approvedRunID {
+            guard let approved = try? await store.run(approvedID), approved.status == .waiting, approved.approvedAt != nil,
+                let review = approved.review
+            else { return }
+            run = approved
+            run.status = .running
+            approvedReview = review
+        } else {
+            run = ServiceRun(
+                id: RunOptions.newRunID(now: start), infrastructure: name, operation: item.operation, revision: item.revision,
+                trigger: item.trigger, status: .running, replica: settings.replica, queuedAt: item.queuedAt, startedAt: start,
+                forcedUnits: item.forcedUnits.sorted(), retries: retries.map(\.id), requestedBy: item.requestedBy)
+        }
+        let reviewFirst = approvedReview == nil && infrastructure.approval != .auto
         try? await store.saveRun(run)
+        if approvedReview == nil { await supersedeWaitingRuns(of: infrastructure, in: repository, by: run) }
         for var retried in retries {
             retried.retriedBy = run.id
             try? await store.saveRun(retried)
         }
         observer.runStarted(run)
         let runID = run.id
+        let doing = approvedReview != nil
+            ? "applying the plan of revision \(item.revision.prefix(12)) approved by \(run.approvedBy ?? "someone")"
+            : reviewFirst ? "planning revision \(item.revision.prefix(12)) for review" : "\(item.operation) of revision \(item.revision.prefix(12)) running"
         await updateStatus(name) { status in
             status.lastAttemptedRevision = item.revision
             status.lastRunID = runID
-            status.conditions.markReconciling("\(item.operation) of revision \(item.revision.prefix(12)) running (run \(runID))", at: start)
+            status.conditions.markReconciling("\(doing) (run \(runID))", at: start)
         }
 
         var notes: [String] = []
@@ -115,7 +136,9 @@ extension Reconciler {
             }
         }
 
-        let result: InfrastructureRun
+        var result = InfrastructureRun(infrastructure: name, operation: item.operation)
+        var stale: [String] = []
+        var deferred: [String] = []
         do {
             let engine = try await environment.engine(for: infrastructure, binary: repository.project.terraform.binary, run: run)
             let options = RunOptions(
@@ -123,9 +146,39 @@ extension Reconciler {
                 revision: item.revision, forcedUnits: item.forcedUnits)
             let (events, continuation) = AsyncStream.makeStream(of: RunEvent.self)
             let recorder = Task { await self.recordPhases(events, infrastructure: name) }
-            let handler: @Sendable (RunEvent) -> Void = { continuation.yield($0) }
+            let started = run
+            let handler: @Sendable (RunEvent) -> Void = { event in
+                continuation.yield(event)
+                self.narrate(event, in: started)
+            }
+            var plans = approvedReview?.units
+            if reviewFirst, item.operation == "destroy" {
+                // Removing an infrastructure deletes everything it has: it always waits.
+                continuation.finish()
+                await recorder.value
+                let review = await destroyReview(of: infrastructure, revision: item.revision)
+                await wait(run, review: review, result: result, notes: notes, infrastructure: infrastructure)
+                return
+            }
+            if reviewFirst {
+                let (planned, review) = await engine.review(infrastructure, in: repository, options: options, events: handler)
+                result = planned
+                if planned.succeeded, !review.units.isEmpty, infrastructure.approval == .manual || review.deletes {
+                    continuation.finish()
+                    await recorder.value
+                    await wait(run, review: review, result: planned, notes: notes, infrastructure: infrastructure)
+                    return
+                }
+                plans = planned.succeeded ? review.units : nil
+                deferred = review.deferred
+            }
             if item.operation == "destroy" {
                 result = await engine.destroy(infrastructure, in: repository, options: options, events: handler)
+            } else if let plans {
+                (result, stale) = await engine.applyReviewed(infrastructure, in: repository, plans: plans, options: options, events: handler)
+                deferred = approvedReview?.deferred ?? deferred
+            } else if reviewFirst {
+                // The review failed: `result` says why; nothing was applied.
             } else {
                 result = await engine.apply(infrastructure, in: repository, options: options, events: handler)
             }
@@ -137,28 +190,52 @@ extension Reconciler {
 
         // Record: what an interrupted service writes must still reach the database, so outside cancellation.
         let interrupted = Task.isCancelled || result.results.contains { $0.message?.contains("cancelled") == true }
+        let failed = result.error != nil || result.results.contains { $0.outcome == .failed }
         run.results = result.results
         run.finishedAt = Date()
-        run.status = interrupted ? .interrupted : (result.succeeded ? .succeeded : .failed)
+        run.status = interrupted ? .interrupted : failed ? .failed : .succeeded
         if interrupted { notes.insert("interrupted: the service stopped; the run is retried on the next start", at: 0) }
         if let error = result.error { notes.insert(error, at: 0) }
+        if !stale.isEmpty {
+            notes.append(
+                "the approved plan of " + stale.map { "`\($0)`" }.joined(separator: ", ")
+                    + " no longer matches (the state or its inputs changed since it was planned): nothing of it was applied; it is planned again")
+        }
+        if !deferred.isEmpty, !failed {
+            notes.append("planned in a follow-up run: " + deferred.map { "`\($0)`" }.joined(separator: ", "))
+        }
         run.message = notes.isEmpty ? nil : notes.joined(separator: "; ")
-        let finishedRun = run
+        await record(run, result: result, infrastructure: infrastructure, start: start)
+        if !interrupted, !stale.isEmpty || (!deferred.isEmpty && !failed) {
+            await followUp(item, trigger: stale.isEmpty ? item.trigger : .retry)
+        }
+    }
+
+    /// Records a finished run: its logs, the run, the statuses.
+    private nonisolated func record(_ run: ServiceRun, result: InfrastructureRun, infrastructure: Infrastructure, start: Date) async {
+        let name = infrastructure.name
         await Task.detached {
             let record = try? await self.environment.record(of: infrastructure)
-            for unit in finishedRun.results where unit.outcome != .unchanged && unit.outcome != .blocked {
-                if let text = await self.environment.log(runID: finishedRun.id, infrastructure: name, unit: unit.unit) {
-                    try? await self.store.saveLog(runID: finishedRun.id, unit: unit.unit, text: text)
-                }
-            }
-            try? await self.store.saveRun(finishedRun)
+            await self.saveLogs(of: run)
+            try? await self.store.saveRun(run)
             await self.updateStatus(name) { status in
-                Self.apply(finishedRun, result: result, record: record, to: &status)
+                Self.apply(run, result: result, record: record, to: &status)
             }
         }.value
-        observer.runFinished(finishedRun, seconds: Date().timeIntervalSince(start))
-        if finishedRun.operation == "destroy" && finishedRun.status == .succeeded {
+        observer.runFinished(run, seconds: Date().timeIntervalSince(start))
+        if run.operation == "destroy" && run.status == .succeeded {
             try? await store.deleteInfrastructure(name)
+        }
+    }
+
+    /// Copies the logs the units of `run` wrote into the store.
+    nonisolated func saveLogs(of run: ServiceRun) async {
+        var units = run.results.filter { $0.outcome != .unchanged && $0.outcome != .blocked }.map(\.unit)
+        units += (run.review?.units ?? []).map(\.unit).filter { !units.contains($0) }
+        for unit in units {
+            if let text = await environment.log(runID: run.id, infrastructure: run.infrastructure, unit: unit) {
+                try? await store.saveLog(runID: run.id, unit: unit, text: text)
+            }
         }
     }
 

@@ -21,8 +21,10 @@ public actor Reconciler {
     var running: [String: Task<Void, Never>] = [:]
     var runningRevisions: [String: String] = [:]
     var pendingRetries: Set<String> = []
-    /// The run waiting for approval of each infrastructure that has one.
-    var waitingRuns: [String: String] = [:]
+    /// The run waiting for approval of each infrastructure that has one, with the revision it planned.
+    var waitingRuns: [String: (id: String, revision: String)] = [:]
+    /// The lock holders last read for ``locks()``.
+    var lockView: LockView?
     /// The revision whose plan was discarded, per infrastructure: not planned again until asked or a new revision.
     var discardedRevisions: [String: String] = [:]
     /// How many runs each infrastructure has started: a record read before a run started is out of date.
@@ -31,6 +33,8 @@ public actor Reconciler {
     var syncAgain: ServiceRun.Trigger?
     var checkingDrift = false
     var stopping = false
+    /// What narrating the work needs: the current sync, record reads being retried (Reconciler+Narration.swift).
+    var narration = Narration()
     /// The newest revision fetched.
     public private(set) var fetchedRevision: SourceRevision?
     /// The newest revision that validated.
@@ -105,11 +109,12 @@ public actor Reconciler {
 
     /// Queues a run of `name` at the newest valid revision, even when its plan shows no change
     /// (it then checks and reports the infrastructure). Returns false when there is no such infrastructure.
-    public func requestReconcile(_ name: String) async -> Bool {
+    public func requestReconcile(_ name: String, requestedBy: String? = nil) async -> Bool {
         guard let revision = validRevision, let repository = repositories[revision],
             repository.infrastructure(named: name) != nil
         else { return false }
-        enqueue(ReconcileQueue.Item(infrastructure: name, revision: revision, trigger: .manual))
+        discardedRevisions[name] = nil
+        enqueue(ReconcileQueue.Item(infrastructure: name, revision: revision, trigger: .manual, requestedBy: requestedBy))
         return true
     }
 
@@ -117,6 +122,7 @@ public actor Reconciler {
     /// until they have recorded themselves as interrupted.
     public func shutdown() async {
         stopping = true
+        cancelRecordRetries()
         let tasks = Array(running.values)
         for task in tasks { task.cancel() }
         for task in tasks { await task.value }
@@ -124,6 +130,10 @@ public actor Reconciler {
 
     private func syncOnce(_ trigger: ServiceRun.Trigger) async {
         let now = Date()
+        let routine = trigger == .poll
+        narrate(ReconcileStep(
+            .syncStarted, level: routine ? .debug : .info,
+            message: "sync (\(trigger.rawValue)): fetching branch \(settings.branch) of \(settings.sourceURL)"))
         var source = (try? await store.source())
             ?? SourceStatus(url: settings.sourceURL, branch: settings.branch, path: settings.path)
         source.url = settings.sourceURL
@@ -134,12 +144,19 @@ public actor Reconciler {
             revision = try await environment.fetch()
         } catch {
             fetchFailuresInARow += 1
+            narrate(ReconcileStep(
+                .fetchFailed, level: .warning,
+                message: "cannot fetch branch \(settings.branch) (\(fetchFailuresInARow) in a row): \(error.message)"))
             source.conditions.markFailed(.fetchFailed, error.message, at: now)
             try? await store.saveSource(source)
             return
         }
         fetchFailuresInARow = 0
         observer.fetched(revision)
+        let isNew = revision.id != fetchedRevision?.id || revision.id != validRevision
+        narrate(ReconcileStep(
+            .fetched, level: isNew ? .info : .debug, revision: revision.id,
+            message: "fetched branch \(settings.branch) at revision \(revision.short)"))
         fetchedRevision = revision
         source.fetchedRevision = revision.id
         source.fetchedRevisionTime = revision.committedAt
@@ -154,6 +171,9 @@ public actor Reconciler {
             let shown = errors.prefix(3).joined(separator: "; ") + (errors.count > 3 ? "; and \(errors.count - 3) more" : "")
             source.conditions.markFailed(
                 .validationFailed, "revision \(revision.short) is not valid: \(shown)", stalled: true, at: now)
+            narrate(ReconcileStep(
+                .invalid, level: .warning, revision: revision.id,
+                message: "revision \(revision.short) is not valid (\(errors.count) error\(errors.count == 1 ? "" : "s")): \(shown)"))
             try? await store.saveSource(source)
             return
         }
@@ -162,12 +182,26 @@ public actor Reconciler {
         source.errors = []
         source.conditions.markReady("revision \(revision.short) fetched and valid", at: now)
         try? await store.saveSource(source)
+        let count = repository.infrastructures.count
+        narrate(ReconcileStep(
+            .validated, level: isNew ? .info : .debug, revision: revision.id,
+            message: "revision \(revision.short) is valid: \(count) infrastructure\(count == 1 ? "" : "s")"))
 
+        // Every infrastructure shows its step at once; then records are read, a few at a time, and each is planned.
+        let generation = beginPlanning()
+        await announce(repository, revision: revision.id)
         let records = await records(of: repository.infrastructures)
+        var outcomes: [Outcome] = []
         for infrastructure in repository.infrastructures {
-            await consider(infrastructure, in: repository, revision: revision.id, trigger: trigger, record: records[infrastructure.name])
+            outcomes.append(await consider(
+                infrastructure, in: repository, revision: revision.id, trigger: trigger, record: records[infrastructure.name],
+                generation: generation))
         }
         await considerRemoved(repository: repository, revision: revision.id)
+        let quiet = !isNew && outcomes.allSatisfy { $0 == .upToDate || $0 == .busy }
+        narrate(ReconcileStep(
+            .syncFinished, level: quiet ? .debug : .info, revision: revision.id,
+            message: "revision \(revision.short) planned: \(Self.tally(outcomes))"))
     }
 
     /// How many records a sync reads at once.
@@ -224,11 +258,13 @@ public actor Reconciler {
 
     /// Plans `infrastructure` offline and queues it when its plan changed.
     /// `record` is the one read beforehand, when it was; it is read now when it was not, or when a run of the
-    /// infrastructure started since.
-    private func consider(
+    /// infrastructure started since. A record that cannot be read is read again later, with backoff (see
+    /// ``setRecordRetryDelays(first:longest:)``), until it can or a newer sync (`generation`) supersedes this one.
+    @discardableResult
+    func consider(
         _ infrastructure: Infrastructure, in repository: Repository, revision: String, trigger: ServiceRun.Trigger,
-        record prefetched: PrefetchedRecord?
-    ) async {
+        record prefetched: PrefetchedRecord?, generation: Int
+    ) async -> Outcome {
         let name = infrastructure.name
         let now = Date()
         var status = (try? await store.infrastructure(name)) ?? InfrastructureStatus(name: name)
@@ -237,13 +273,25 @@ public actor Reconciler {
         for unit in graph.units where !status.units.contains(where: { $0.name == unit }) {
             status.updateUnit(unit) { _ in }
         }
+        let short = revision.prefix(12)
         if pendingRetries.remove(name) != nil {
             enqueue(ReconcileQueue.Item(infrastructure: name, revision: revision, trigger: .retry))
-            status.conditions.markReconciling("queued: retrying an interrupted run", reason: .pending, at: now)
+            let message = "queued: retrying an interrupted run; \(queueWait(of: name, revision: revision))"
+            status.conditions.markReconciling(message, reason: .pending, at: now)
             try? await store.saveInfrastructure(status)
-            return
+            narrate(ReconcileStep(.queued, infrastructure: name, revision: revision, message: message))
+            return .queued
         }
-        if runningRevisions[name] == revision || queue.item(for: name)?.revision == revision { return }
+        if runningRevisions[name] == revision || queue.item(for: name)?.revision == revision {
+            // Queued meanwhile (asked for): say so instead of the step this sync announced.
+            if queue.item(for: name)?.revision == revision, status.conditions.condition(.reconciling)?.reason == .readingRecord {
+                status.conditions.markReconciling(
+                    "queued for revision \(short); \(queueWait(of: name, revision: revision))", reason: .pending, at: now)
+                try? await store.saveInfrastructure(status)
+            }
+            return .busy
+        }
+        if awaitsDecision(name, at: revision, trigger: trigger) { return .busy }
         let record: InfrastructureRecord?
         do {
             if let prefetched, prefetched.runsStarted == runsStarted[name] ?? 0 {
@@ -252,27 +300,61 @@ public actor Reconciler {
                 record = try await environment.record(of: infrastructure)
             }
         } catch {
-            status.conditions.markFailed(.planFailed, error.message, at: now)
+            guard let message = scheduleRecordRetry(
+                infrastructure, in: repository, revision: revision, trigger: trigger, generation: generation, error: error)
+            else { return .busy }
+            status.conditions.markReconciling(message, reason: .retrying, at: now)
             try? await store.saveInfrastructure(status)
-            return
+            return .retrying
         }
+        recordReadSucceeded(name, revision: revision)
+        let outcome: Outcome
         switch Planner.plan(infrastructure, in: repository, record: record) {
         case .failure(let failure):
             let message = failure.diagnostics.first.map(\.description) ?? "the plan cannot be made"
             status.conditions.markFailed(.planFailed, message, stalled: true, at: now)
+            narrate(ReconcileStep(
+                .planFailed, level: .warning, infrastructure: name, revision: revision,
+                message: "revision \(short) cannot be planned: \(message)"))
+            outcome = .failed
         case .success(let plan) where plan.hasChanges:
+            let changed = plan.units.filter { $0.action != .unchanged }.map(\.name)
+            let changes = "\(changed.joined(separator: ", ")) changed"
+            narrate(ReconcileStep(
+                .planned, infrastructure: name, revision: revision,
+                message: "planned revision \(short): " + changed.map { "`\($0)`" }.joined(separator: ", ") + " changed"))
             // A failure at this very revision is retried at the poll interval or on request, not on every push.
             let failedHere = status.lastAttemptedRevision == revision && status.conditions.condition(.ready)?.status == .false
-            if failedHere && trigger == .push { return }
+            if failedHere && trigger == .push {
+                status.conditions.clearStep()
+                try? await store.saveInfrastructure(status)
+                return .failed
+            }
             enqueue(ReconcileQueue.Item(infrastructure: name, revision: revision, trigger: trigger))
-            let changed = plan.units.filter { $0.action != .unchanged }.map(\.name)
-            status.conditions.markReconciling(
-                "queued for revision \(revision.prefix(12)): \(changed.joined(separator: ", ")) changed", reason: .pending, at: now)
+            guard queue.item(for: name)?.revision == revision || runningRevisions[name] == revision else {
+                // Not queued (the service stops, or a decision on a plan of this revision is awaited).
+                status.conditions.clearStep()
+                try? await store.saveInfrastructure(status)
+                return .busy
+            }
+            let message = "queued for revision \(short): \(changes); \(queueWait(of: name, revision: revision))"
+            status.conditions.markReconciling(message, reason: .pending, at: now)
+            narrate(ReconcileStep(.queued, infrastructure: name, revision: revision, message: message))
+            outcome = .queued
         case .success:
-            guard running[name] == nil else { return }
+            guard running[name] == nil else { return .busy }
+            let wasApplied = status.lastAppliedRevision == revision
             status.markApplied(revision: revision, record: record, units: graph.units, at: now)
+            status.conditions.clearStep()
+            narrate(ReconcileStep(
+                .planned, level: wasApplied ? .debug : .info, infrastructure: name, revision: revision,
+                message: wasApplied
+                    ? "planned revision \(short): no change; still applied"
+                    : "planned revision \(short): no change; applied without a run"))
+            outcome = .upToDate
         }
         try? await store.saveInfrastructure(status)
+        return outcome
     }
 
     /// Infrastructures with a status but no manifest any more: destroyed when the project prunes, else reported.
@@ -283,13 +365,14 @@ public actor Reconciler {
             guard running[status.name] == nil, !queue.contains(status.name) else { continue }
             if repository.project.prune, let applied = status.lastAppliedRevision ?? status.lastAttemptedRevision {
                 enqueue(ReconcileQueue.Item(infrastructure: status.name, operation: "destroy", revision: applied, trigger: .prune))
-                status.conditions.markReconciling("removed from the repository: queued for destruction", reason: .removed, at: now)
+                let message = "removed from the repository: queued for destruction; \(queueWait(of: status.name, revision: applied))"
+                status.conditions.markReconciling(message, reason: .removed, at: now)
+                narrate(ReconcileStep(.queued, infrastructure: status.name, revision: applied, message: message))
             } else {
                 guard status.conditions.condition(.ready)?.reason != .removed else { continue }
-                status.conditions.markFailed(
-                    .removed,
-                    "removed from the repository at revision \(revision.prefix(12)); not destroyed (set `prune: true` in terrace.yaml to destroy it)",
-                    at: now)
+                let message = "removed from the repository at revision \(revision.prefix(12)); not destroyed (set `prune: true` in terrace.yaml to destroy it)"
+                status.conditions.markFailed(.removed, message, at: now)
+                narrate(ReconcileStep(.removed, level: .warning, infrastructure: status.name, revision: revision, message: message))
             }
             try? await store.saveInfrastructure(status)
         }
@@ -312,6 +395,7 @@ public actor Reconciler {
     /// Adds `item` to the queue (recording the run it supersedes) and starts what can start.
     func enqueue(_ item: ReconcileQueue.Item) {
         guard !stopping else { return }
+        if item.approvedRunID == nil, awaitsDecision(item.infrastructure, at: item.revision, trigger: item.trigger) { return }
         if let superseded = queue.enqueue(item) {
             let run = ServiceRun(
                 id: RunOptions.newRunID(), infrastructure: superseded.infrastructure, operation: superseded.operation,

@@ -87,8 +87,9 @@ public struct ServiceRun: Codable, Hashable, Sendable {
         id: String, infrastructure: String, operation: String = "apply", revision: String, trigger: Trigger,
         status: Status, replica: String, queuedAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil,
         forcedUnits: [String] = [], results: [UnitResult] = [], message: String? = nil, retriedBy: String? = nil,
-        retries: [String] = []
+        retries: [String] = [], requestedBy: String? = nil
     ) {
+        self.requestedBy = requestedBy
         self.id = id
         self.infrastructure = infrastructure
         self.operation = operation
