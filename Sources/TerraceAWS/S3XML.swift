@@ -1,3 +1,5 @@
+import TerraceCore
+
 /// A minimal reader of the small XML documents S3 answers with (errors, listings, versioning).
 ///
 /// It finds elements by name and decodes their text; it does not validate the document. That is enough for
@@ -103,18 +105,5 @@ struct S3XML: Sendable {
     }
 
     /// Escapes `text` for use as element content.
-    static func escape(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&apos;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
+    static func escape(_ text: String) -> String { Markup.escape(text) }
 }

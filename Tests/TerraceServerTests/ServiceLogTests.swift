@@ -46,26 +46,8 @@ import TerraceTestSupport
 
     static let canary = "hunter2-canary-5f0c"
 
-    static let files: [String: String] = [
-        "terrace.yaml": "kind: Project\nname: logged\n",
-        "modules/app/main.tf": """
-            variable "name" { type = string }
-            output "endpoint" { value = var.name }
-            output "password" {
-              value     = "x"
-              sensitive = true
-            }
-            """,
-        "infra/web.yaml": """
-            kind: Infrastructure
-            name: web
-            cloud: {provider: aws, region: us-east-1}
-            units:
-              - name: app
-                module: ../modules/app
-                inputs: {name: web}
-            """,
-    ]
+    /// The router tests' repository: infrastructure `web` with one unit `app` (a sensitive output `password`).
+    static let files = RouterTests.files
 
     struct Fixture {
         let environment = FakeReconcileEnvironment()

@@ -9,16 +9,8 @@ import TerraceTestSupport
 
 /// The web UI's pages and actions on the production router, with a signed-in viewer or admin.
 @Suite struct UIRouterTests {
-    static let files: [String: String] = [
-        "terrace.yaml": "kind: Project\nname: ui\n",
-        "modules/app/main.tf": """
-            variable "name" { type = string }
-            output "endpoint" { value = var.name }
-            output "password" {
-              value     = "x"
-              sensitive = true
-            }
-            """,
+    /// The router tests' repository, with a second unit `base` that `app` reads (a graph with an edge).
+    static let files: [String: String] = RouterTests.files.merging([
         "infra/web.yaml": """
             kind: Infrastructure
             name: web
@@ -31,7 +23,7 @@ import TerraceTestSupport
                 module: ../modules/app
                 inputs: {name: "${base.endpoint}-app"}
             """,
-    ]
+    ]) { _, new in new }
 
     static let injected = "<script>alert(1)</script>"
 

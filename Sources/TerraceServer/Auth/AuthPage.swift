@@ -1,4 +1,5 @@
 import Hummingbird
+import TerraceCore
 
 /// The small pages and JSON bodies the sign-in middleware answers with when it refuses a request, before any
 /// controller (and its layout) runs. Messages are fixed text, HTML-escaped anyway.
@@ -54,19 +55,5 @@ enum AuthPage {
     }
 
     /// HTML-escapes `text` for element content and quoted attributes.
-    static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
+    static func escape(_ text: String) -> String { Markup.escape(text) }
 }

@@ -20,6 +20,7 @@
 import Foundation
 import Hummingbird
 import Mustache
+import TerraceCore
 
 /// Renders the web UI's pages: the templates of the bundle's `Templates` folder, loaded once, each page inside the
 /// common layout (`head` and `foot` partials).
@@ -156,19 +157,5 @@ public struct PageRenderer: Sendable {
     }
 
     /// `text` escaped for HTML text and attribute values.
-    public static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "&": result += "&amp;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
+    public static func escape(_ text: String) -> String { Markup.escape(text) }
 }
