@@ -24,7 +24,7 @@ fi
 # A real OpenID Connect provider for the web UI's sign-in tests.
 if ! python3 -c "import oidc_provider_mock" >/dev/null 2>&1; then
   echo "==> installing oidc-provider-mock"
-  python3 -m pip install -q oidc-provider-mock
+  python3 -m pip install -q 'oidc-provider-mock==0.3.4'
 fi
 if ! command -v aws >/dev/null 2>&1; then
   echo "==> installing awscli"
@@ -57,4 +57,7 @@ echo "==> PostgreSQL on 127.0.0.1:$PG_PORT"
 echo "==> swift build --build-tests"
 swift build --build-tests
 echo "==> swift test"
+# The web UI's browser tests keep screenshots (inventory, infrastructure, live run, plan waiting for approval) as
+# artifacts: in $TERRACE_ARTIFACTS_DIR/screenshots when set, else .artifacts/screenshots.
 swift test --skip-build "$@"
+echo "==> screenshots: ${TERRACE_ARTIFACTS_DIR:-.artifacts}/screenshots"

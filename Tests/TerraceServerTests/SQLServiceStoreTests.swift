@@ -30,6 +30,42 @@ import TerraceTestSupport
         #expect(try await store.infrastructure("b") == status)
         try await store.deleteInfrastructure("a")
         #expect(try await store.infrastructure("a") == nil)
+        // Listings reuse decoded statuses only while the stored text is the same: a change made through another
+        // store on the same database (another replica) is seen at once.
+        #expect(try await store.infrastructures() == [status])
+        let replica = try await SQLServiceStore.open(store.database)
+        var changed = status
+        changed.lastAppliedRevision = "r9"
+        try await replica.saveInfrastructure(changed)
+        #expect(try await store.infrastructures() == [changed])
+
+        // Sessions: found by hash until they expire; expired ones purged; logout deletes.
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let session = WebSession(
+            idHash: "h1", subject: "sub-1", displayName: "alice", role: .admin, method: "oidc", csrfToken: "c1", createdAt: now,
+            expiresAt: now.addingTimeInterval(3600), idToken: "header.payload.signature")
+        let expired = WebSession(
+            idHash: "h2", subject: "sub-2", displayName: "bob", role: .viewer, method: "token", csrfToken: "c2",
+            createdAt: now.addingTimeInterval(-7200), expiresAt: now.addingTimeInterval(-1))
+        try await store.saveSession(session)
+        try await store.saveSession(expired)
+        #expect(try await store.session("h1", now: now) == session)
+        #expect(try await store.session("h2", now: now) == nil)
+        #expect(try await store.session("h1", now: now.addingTimeInterval(3601)) == nil)
+        try await store.deleteExpiredSessions(now: now)
+        #expect(try await store.session("h2", now: now.addingTimeInterval(-3600)) == nil)
+        #expect(try await store.session("h1", now: now) == session)
+        try await store.deleteSession("h1")
+        #expect(try await store.session("h1", now: now) == nil)
+
+        // The audit log: newest first, paged.
+        for index in 0..<5 {
+            try await store.appendAudit(AuditEntry(
+                id: "a\(index)", at: now.addingTimeInterval(Double(index)), actor: "alice", action: "approve", target: "run-\(index)",
+                outcome: "approved"))
+        }
+        #expect(try await store.auditEntries(limit: 2, offset: 0).map(\.id) == ["a4", "a3"])
+        #expect(try await store.auditEntries(limit: 10, offset: 3).map(\.id) == ["a1", "a0"])
 
         let base = Date(timeIntervalSince1970: 1_800_000_000)
         for index in 0..<5 {

@@ -29,10 +29,12 @@ public final class ServeProcess: @unchecked Sendable {
     /// Starts `terrace serve arguments… --listen 127.0.0.1:<free port>` in `folder` with `environment` added, and
     /// waits until `/healthz` answers. Its signal mask is cleared first: a process started from a Swift concurrency
     /// thread inherits that thread's blocked SIGTERM and SIGINT.
+    ///
+    /// `port` is the port to listen on when the test picked it beforehand (a `--public-url` naming it), else a free one.
     public static func start(
-        _ arguments: [String], in folder: URL, environment: [String: String], name: String = "serve"
+        _ arguments: [String], in folder: URL, environment: [String: String], name: String = "serve", port: Int? = nil
     ) async throws -> ServeProcess {
-        let port = try MotoServer.freePort()
+        let port = try port ?? MotoServer.freePort()
         let logPath = folder.appendingPathComponent("\(name)-\(port).log").path
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let launcher = "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, set()); os.execv(sys.argv[1], sys.argv[1:])"
@@ -42,6 +44,7 @@ public final class ServeProcess: @unchecked Sendable {
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardOutput = log
         process.standardError = log
+        process.standardInput = FileHandle.nullDevice
         try process.run()
         let serve = ServeProcess(port: port, logPath: logPath, process: process)
         for _ in 0..<600 {
@@ -74,6 +77,34 @@ public final class ServeProcess: @unchecked Sendable {
         request.httpBody = body
         let (data, response) = try await URLSession.shared.data(for: request)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    }
+
+    /// The service's address, `http://127.0.0.1:<port>`.
+    public var base: String { "http://127.0.0.1:\(port)" }
+
+    /// The last 60 lines of its log.
+    public var logTail: String { log.split(separator: "\n", omittingEmptySubsequences: false).suffix(60).joined(separator: "\n") }
+
+    /// Sends a request without following redirects (to see a 303 and where it goes) and without cookies; returns the
+    /// status, the body and the response's headers (names in lower case).
+    public func exchange(
+        _ method: String, _ path: String, token: String? = nil, headers: [String: String] = [:], body: Data? = nil
+    ) async throws -> (Int, Data, [String: String]) {
+        guard let url = URL(string: base + path) else { throw HarnessError("bad path \(path)") }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        request.timeoutInterval = 30
+        request.httpShouldHandleCookies = false
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        request.httpBody = body
+        let (data, response) = try await NoRedirects.session.data(for: request)
+        let http = response as? HTTPURLResponse
+        var fields: [String: String] = [:]
+        for (name, value) in http?.allHeaderFields ?? [:] {
+            if let name = name as? String, let value = value as? String { fields[name.lowercased()] = value }
+        }
+        return (http?.statusCode ?? 0, data, fields)
     }
 
     /// GETs an API path with the token and decodes the JSON object.
@@ -132,8 +163,7 @@ public final class ServeProcess: @unchecked Sendable {
         do {
             try await Self.waitUntil(what, timeout: timeout, condition)
         } catch let error as HarnessError {
-            let tail = log.split(separator: "\n", omittingEmptySubsequences: false).suffix(60).joined(separator: "\n")
-            throw HarnessError("\(error.description)\n--- the last lines of the service's log:\n\(tail)")
+            throw HarnessError("\(error.description)\n--- the last lines of the service's log:\n\(logTail)")
         }
     }
 
@@ -155,5 +185,22 @@ public final class ServeProcess: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(200))
         }
         throw HarnessError("timed out waiting for \(what)\(lastError.map { " (last error: \($0))" } ?? " (the condition did not hold)")")
+    }
+}
+
+/// A URL session that does not follow redirects and keeps no cookies.
+final class NoRedirects: NSObject, URLSessionTaskDelegate, Sendable {
+    static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpShouldSetCookies = false
+        configuration.httpCookieAcceptPolicy = .never
+        return URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
+    }()
+
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
+    ) {
+        completionHandler(nil)
     }
 }

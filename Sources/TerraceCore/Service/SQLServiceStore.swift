@@ -35,6 +35,9 @@ public struct SQLServiceStore: ServiceStore {
         self.database = database
     }
 
+    /// Statuses decoded by ``infrastructures()``, reused while their stored text is unchanged.
+    private let statusCache = DecodedStatusCache()
+
     public func ping() async throws(ServiceStoreError) {
         _ = try await database.query("SELECT 1", [])
     }
@@ -60,7 +63,20 @@ public struct SQLServiceStore: ServiceStore {
     }
 
     public func infrastructures() async throws(ServiceStoreError) -> [InfrastructureStatus] {
-        try await document(InfrastructureStatus.self, "SELECT body FROM terrace_infrastructures ORDER BY name", [])
+        var statuses: [InfrastructureStatus] = []
+        for row in try await database.query("SELECT name, body FROM terrace_infrastructures ORDER BY name", []) {
+            guard row.count == 2, let name = row[0].text, let body = row[1].text else {
+                throw ServiceStoreError(.corrupt, "a stored InfrastructureStatus has no body")
+            }
+            if let cached = statusCache.status(name, body: body) {
+                statuses.append(cached)
+                continue
+            }
+            let status = try Self.decode(InfrastructureStatus.self, body)
+            statusCache.keep(status, body: body)
+            statuses.append(status)
+        }
+        return statuses
     }
 
     public func infrastructure(_ name: String) async throws(ServiceStoreError) -> InfrastructureStatus? {
@@ -175,13 +191,17 @@ public struct SQLServiceStore: ServiceStore {
         var documents: [T] = []
         for row in try await database.query(sql, binds) {
             guard let body = row.first?.text else { throw ServiceStoreError(.corrupt, "a stored \(T.self) has no body") }
-            do {
-                documents.append(try Self.decoder.decode(T.self, from: Data(body.utf8)))
-            } catch {
-                throw ServiceStoreError(.corrupt, "a stored \(T.self) cannot be read: \(RecordCoding.describe(error))")
-            }
+            documents.append(try Self.decode(T.self, body))
         }
         return documents
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, _ body: String) throws(ServiceStoreError) -> T {
+        do {
+            return try decoder.decode(T.self, from: Data(body.utf8))
+        } catch {
+            throw ServiceStoreError(.corrupt, "a stored \(T.self) cannot be read: \(RecordCoding.describe(error))")
+        }
     }
 
     private static func encode(_ value: some Encodable) throws(ServiceStoreError) -> String {

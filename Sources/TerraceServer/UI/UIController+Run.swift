@@ -56,7 +56,9 @@ extension UIController {
             "message": UIFormat.optional(run.message),
             "queuedAt": UIFormat.time(run.queuedAt, now: now), "startedAt": UIFormat.time(run.startedAt, now: now),
             "finishedAt": UIFormat.time(run.finishedAt, now: now),
-            "duration": UIFormat.optional(run.startedAt.map { UIFormat.duration((run.finishedAt ?? now).timeIntervalSince($0)) }),
+            // A plan waiting for approval is not running: no clock ticks for it.
+            "duration": run.status == .waiting
+                ? false : UIFormat.optional(run.startedAt.map { UIFormat.duration((run.finishedAt ?? now).timeIntervalSince($0)) }),
             "requestedBy": UIFormat.optional(run.requestedBy),
             "approvedBy": UIFormat.optional(run.approvedBy), "approvedAt": UIFormat.time(run.approvedAt, now: now),
             "discardedBy": UIFormat.optional(run.discardedBy), "discardedAt": UIFormat.time(run.discardedAt, now: now),
@@ -83,8 +85,12 @@ extension UIController {
         var lines: [Substring] = []
         var offset: UInt64 = 0
         var fromFile = false
+        var totalLines: Int?
         if let log {
-            lines = log.split(separator: "\n", omittingEmptySubsequences: false)
+            // Only the end of a long log is shown: cut it from the end instead of splitting all of it.
+            let tail = Self.lastLines(of: log, Self.logLinesShown)
+            lines = tail.lines
+            totalLines = tail.total
         } else if live, let root = dependencies.logRoot,
             let path = LiveLogFiles.path(logRoot: root, runID: run.id, infrastructure: run.infrastructure, unit: unit),
             let snapshot = LiveLogFiles.snapshot(path: path)
@@ -109,8 +115,8 @@ extension UIController {
             "message": UIFormat.optional(result?.message),
             "outputsChanged": result?.outputsChanged == true,
             "log": text, "hasLog": !shown.isEmpty || streams,
-            "truncated": lines.count > shown.count
-                ? "Showing the last \(UIFormat.count(shown.count)) of \(UIFormat.count(lines.count)) lines." : false,
+            "truncated": (totalLines ?? lines.count) > shown.count
+                ? "Showing the last \(UIFormat.count(shown.count)) of \(UIFormat.count(totalLines ?? lines.count)) lines." : false,
             "logIsTail": log == nil && !fromFile && result?.logTail != nil,
             "download": log != nil ? "\(base)/log.txt" : false,
             "stream": streams ? "\(base)/log/stream" : false,
@@ -156,6 +162,35 @@ extension UIController {
         case "delete", "replace": "destroy"
         default: "other"
         }
+    }
+
+    /// The last `count` lines of `text` (a final newline ends the last line) and how many lines it has, found by
+    /// walking its bytes from the end: a 50,000-line log is not split into 50,000 strings to show 2,000.
+    static func lastLines(of text: String, _ count: Int) -> (lines: [Substring], total: Int) {
+        var text = text
+        let newline = UInt8(ascii: "\n")
+        // Byte offsets: where the kept lines start, where the text ends (before a final newline), how many lines.
+        let (start, end, total) = text.withUTF8 { bytes -> (Int, Int, Int) in
+            var end = bytes.count
+            if end > 0, bytes[end - 1] == newline { end -= 1 }
+            var total = bytes.isEmpty ? 0 : 1
+            var start = 0
+            var found = 0
+            var cursor = end
+            while cursor > 0 {
+                cursor -= 1
+                guard bytes[cursor] == newline else { continue }
+                total += 1
+                if found < count {
+                    found += 1
+                    if found == count { start = cursor + 1 }
+                }
+            }
+            return (start, end, total)
+        }
+        let utf8 = text.utf8
+        let kept = text[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: end)]
+        return (kept.split(separator: "\n", omittingEmptySubsequences: false), total)
     }
 
     /// `GET /ui/runs/{id}/units/{unit}/log.txt`: a unit's full stored log, as text.

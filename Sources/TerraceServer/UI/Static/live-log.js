@@ -19,21 +19,8 @@
     return element.scrollHeight > element.clientHeight + 1;
   }
 
-  function atBottom(pre) {
-    if (isScrollable(pre)) {
-      return pre.scrollHeight - pre.scrollTop - pre.clientHeight < 8;
-    }
-    var root = document.scrollingElement || document.documentElement;
-    return root.scrollHeight - root.scrollTop - window.innerHeight < 8;
-  }
-
   function scrollToBottom(pre) {
-    if (isScrollable(pre)) {
-      pre.scrollTop = pre.scrollHeight;
-    } else {
-      var root = document.scrollingElement || document.documentElement;
-      root.scrollTop = root.scrollHeight;
-    }
+    if (isScrollable(pre)) pre.scrollTop = pre.scrollHeight;
   }
 
   function follow(pre) {
@@ -52,19 +39,20 @@
     pre.setAttribute('aria-busy', 'true');
 
     // Whether to keep following the end: true until the reader scrolls up, true again once they scroll back down.
-    var stick = atBottom(pre);
+    // The log box follows its newest line until the reader scrolls it up, and again once they scroll back down.
+    // (The page itself is never scrolled for the reader.)
+    if (isScrollable(pre)) pre.scrollTop = pre.scrollHeight;
+    var stick = true;
     var onScroll = function () {
-      stick = atBottom(pre);
+      stick = !isScrollable(pre) || pre.scrollHeight - pre.scrollTop - pre.clientHeight < 8;
     };
     pre.addEventListener('scroll', onScroll, { passive: true });
-    window.addEventListener('scroll', onScroll, { passive: true });
 
     function stop(state) {
       source.close();
       pre.setAttribute('data-state', state);
       pre.removeAttribute('aria-busy');
       pre.removeEventListener('scroll', onScroll);
-      window.removeEventListener('scroll', onScroll);
       if (badge.parentNode) badge.parentNode.removeChild(badge);
     }
 
