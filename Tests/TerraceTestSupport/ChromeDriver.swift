@@ -193,33 +193,11 @@ public final class ChromeDriver: @unchecked Sendable {
     public func stop() async {
         for driver in sessions.withLock({ $0 }) { await close(driver) }
         if process.isRunning {
-            let victims = [process.processIdentifier] + Self.descendants(of: process.processIdentifier)
+            let victims = [process.processIdentifier] + ServeProcess.descendants(of: process.processIdentifier)
             for pid in victims { kill(pid, SIGKILL) }
             let deadline = Date().addingTimeInterval(10)
             while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         }
         try? FileManager.default.removeItem(at: folder)
-    }
-
-    /// The processes below `pid`, from /proc.
-    static func descendants(of pid: Int32) -> [Int32] {
-        var children: [Int32: [Int32]] = [:]
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-            guard let child = Int32(entry),
-                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                let close = stat.lastIndex(of: ")")
-            else { continue }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            if fields.count > 1, let parent = Int32(fields[1]) { children[parent, default: []].append(child) }
-        }
-        var result: [Int32] = []
-        var pending = [pid]
-        while let next = pending.popLast() {
-            for child in children[next] ?? [] {
-                result.append(child)
-                pending.append(child)
-            }
-        }
-        return result
     }
 }

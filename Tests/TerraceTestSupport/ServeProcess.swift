@@ -137,7 +137,7 @@ public final class ServeProcess: @unchecked Sendable {
     }
 
     /// The processes below `pid`, children first.
-    static func descendants(of pid: Int32) -> [Int32] {
+    public static func descendants(of pid: Int32) -> [Int32] {
         var children: [Int32: [Int32]] = [:]
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
             guard let child = Int32(entry),

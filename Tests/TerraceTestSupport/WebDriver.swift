@@ -234,21 +234,14 @@ public final class WebDriver: Sendable {
 
     // MARK: Waiting
 
-    /// Polls `condition` every 250 ms until it holds, for at most `timeout` seconds; on timeout throws with `what`,
+    /// Polls `condition` every 200 ms until it holds, for at most `timeout` seconds; on timeout throws with `what`,
     /// the URL and the visible text of the page (the end of it, when long), and the last error a check threw.
     public func waitUntil(_ what: String, timeout: Double = 120, _ condition: () async throws -> Bool) async throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        var lastError: (any Error)?
-        while Date() < deadline {
-            do {
-                if try await condition() { return }
-                lastError = nil
-            } catch {
-                lastError = error
-            }
-            try await Task.sleep(for: .milliseconds(250))
+        do {
+            try await ServeProcess.waitUntil(what, timeout: timeout, condition)
+        } catch let error as HarnessError {
+            throw HarnessError("\(error.description)\n\(await describePage())")
         }
-        throw HarnessError("timed out waiting for \(what)\(lastError.map { " (last error: \($0))" } ?? "")\n\(await describePage())")
     }
 
     /// Waits until an element matches `selector` and returns it.

@@ -25,15 +25,24 @@ public enum AttributeDiff {
         if let before { flatten(before, path: "", into: &old) }
         if let after { flatten(after, path: "", into: &new) }
         var changes: [AttributeChange] = []
+        var laterKnown: [String] = []
         for path in Set(old.keys).union(new.keys).union(unknownPaths.filter { !$0.isEmpty }).sorted() {
             let was = old[path], will = new[path]
             if was == will, !isUnknown(path) { continue }
             // A new attribute left null is not shown (as Terraform shows plans).
             if was == nil, will == .null, !isUnknown(path) { continue }
+            // New attributes the provider fills in are listed together, not one row each.
+            if was == nil, isUnknown(path) || will == .unknown {
+                laterKnown.append(path)
+                continue
+            }
             let sensitive = isSensitive(path)
             changes.append(AttributeChange(
                 path: path, before: was.map { sensitive ? Self.sensitive : render($0) },
                 after: isUnknown(path) || will == .unknown ? Self.unknown : will.map { sensitive ? Self.sensitive : render($0) }))
+        }
+        if !laterKnown.isEmpty {
+            changes.append(AttributeChange(path: "(\(laterKnown.count) more, \(unknown))", before: nil, after: laterKnown.joined(separator: ", ")))
         }
         if changes.count > limit {
             let more = changes.count - limit
