@@ -4,34 +4,14 @@ import argparse, hashlib, http.client, json, os, random, secrets, shutil, signal
 import sys, tempfile, threading, time, urllib.error, urllib.request
 from datetime import datetime, timedelta, timezone
 
+from serve_bench import free_port, percentile, wait_port  # the same helpers as the service benchmark (this folder)
+
 SESSION_COOKIE = "__Host-terrace_session"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port, timeout=60):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise SystemExit(f"nothing listens on {port}")
 
 
 def stamp(moment):
     """The store's timestamp format: ISO 8601, milliseconds, Z."""
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, int(round(fraction * (len(ordered) - 1)))))
-    return ordered[index]
 
 
 def condition(kind, status, reason, message, at):
