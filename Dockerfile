@@ -1,19 +1,24 @@
-# The Terrace service image: `terrace serve` with git, ssh and Terraform.
+# The Terrace service image: `terrace serve` with git, ssh and Terraform, for machines with a registry.
 #
-#   podman build -t terrace .        (or: docker build -t terrace .)
-#   podman run --rm -p 8080:8080 -v terrace-data:/var/lib/terrace -e TERRACE_REPO=https://… terrace
+#   podman build -t terrace \
+#     --build-arg VERSION=$(git describe --tags --always) --build-arg REVISION=$(git rev-parse HEAD) \
+#     --build-arg CREATED=$(date -u +%Y-%m-%dT%H:%M:%SZ) .          (or: docker build …)
+#   podman run --rm -p 8080:8080 --read-only -v terrace-data:/var/lib/terrace -e TERRACE_REPO=https://… terrace
 #
-# See docs/serve.md. This file has not been built on the development machine (no registry access there), so
-# it is untested.
+# Without a registry, scripts/build-image.sh builds the same image offline (debootstrap + buildah; the host's
+# Terraform): same base (Debian bookworm), paths, user, environment, entry point, health check and labels. Keep the
+# two in step; docs/image.md describes the layout. See also docs/serve.md.
 
 # The dependencies need Swift tools 6.2 or later (swift-subprocess, hummingbird, async-http-client); the
 # project is developed with Swift 6.3.
-ARG SWIFT_IMAGE=swift:6.3-noble
-# The runtime image must have the same or a newer glibc than the build image: noble builds run on noble.
-ARG RUNTIME_IMAGE=ubuntu:noble
+ARG SWIFT_IMAGE=swift:6.3-bookworm
+# The runtime image must have the same or a newer glibc than the build image: bookworm builds run on bookworm,
+# the base scripts/build-image.sh makes with debootstrap.
+ARG RUNTIME_IMAGE=debian:bookworm-slim
 
 # ---------------------------------------------------------------------------------------------------------
-# Build: a release binary with the Swift runtime linked in, next to its resource folder of built-in modules.
+# Build: a release binary with the Swift runtime linked in (debug information stripped, symbols kept), next to its
+# resource folders: the built-in modules and the web UI's templates.
 FROM ${SWIFT_IMAGE} AS build
 WORKDIR /build
 
@@ -30,7 +35,9 @@ RUN swift build -c release --product terrace --static-swift-stdlib
 # .build/release is a symlink to the platform folder; copy through it into a plain staging folder.
 RUN mkdir /staging \
     && cp .build/release/terrace /staging/terrace \
+    && strip --strip-debug /staging/terrace \
     && cp -R .build/release/terrace_TerraceModules.resources /staging/terrace_TerraceModules.resources \
+    && cp -R .build/release/terrace_TerraceServer.resources /staging/terrace_TerraceServer.resources \
     && cp /usr/libexec/swift/linux/swift-backtrace-static /staging/swift-backtrace-static
 
 # ---------------------------------------------------------------------------------------------------------
@@ -69,38 +76,56 @@ RUN set -eu; \
 # ---------------------------------------------------------------------------------------------------------
 # Runtime.
 FROM ${RUNTIME_IMAGE}
+ARG VERSION=dev
+ARG REVISION=unknown
+ARG CREATED=unknown
+ARG SOURCE=https://terrace.dev
 
 # git and openssh-client: the repository and git module sources; ca-certificates: https for git, S3 and
-# Terraform's providers. The binary itself needs only libc, libstdc++ and zlib, which the base image has.
+# Terraform's providers; tini: process 1, which passes SIGTERM to terrace and reaps what Terraform leaves behind.
+# The binary itself needs only libc, libstdc++ and zlib, which the base image has.
 RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get -q update \
-    && apt-get -q install -y --no-install-recommends ca-certificates git openssh-client \
-    && rm -rf /var/lib/apt/lists/*
+    && apt-get -q install -y --no-install-recommends ca-certificates git openssh-client tini \
+    && rm -rf /var/lib/apt/lists/* /usr/share/doc/* /usr/share/man/* /usr/share/info/* /usr/share/locale/*
 
-RUN groupadd --system --gid 10001 terrace \
-    && useradd --system --uid 10001 --gid 10001 --home-dir /var/lib/terrace --no-create-home \
+RUN groupadd --gid 10001 terrace \
+    && useradd --uid 10001 --gid 10001 --comment Terrace --home-dir /var/lib/terrace --no-create-home \
         --shell /usr/sbin/nologin terrace \
-    && mkdir -p /var/lib/terrace \
-    && chown 10001:10001 /var/lib/terrace
+    && install -d -o 10001 -g 10001 -m 0750 /var/lib/terrace \
+    && install -d -m 0755 /usr/local/libexec/terrace
 
 COPY --from=terraform /usr/local/bin/terraform /usr/local/bin/terraform
-# Terrace finds its built-in modules in the resource folder next to its executable.
+# Terrace finds its built-in modules and web UI templates in the resource folders next to its executable.
 COPY --from=build /staging/terrace /usr/local/bin/terrace
 COPY --from=build /staging/terrace_TerraceModules.resources /usr/local/bin/terrace_TerraceModules.resources
+COPY --from=build /staging/terrace_TerraceServer.resources /usr/local/bin/terrace_TerraceServer.resources
 COPY --from=build /staging/swift-backtrace-static /usr/local/libexec/terrace/swift-backtrace-static
+# The HEALTHCHECK command: GET /healthz (or the path given) on TERRACE_LISTEN's port, with bash's /dev/tcp.
+COPY --chmod=0755 deploy/image/terrace-probe /usr/local/bin/terrace-probe
 
 # HOME is the data folder, so Terraform's plugin cache (~/.cache/terrace/plugins), the git module cache and
-# ~/.ssh live on the volume and stay writable with a read-only root file system.
+# ~/.ssh live on the volume and stay writable with a read-only root file system (/tmp needs a tmpfs then).
 ENV HOME=/var/lib/terrace \
     TERRACE_DATA=/var/lib/terrace \
     TERRACE_LISTEN=0.0.0.0:8080 \
     CHECKPOINT_DISABLE=1 \
-    SWIFT_BACKTRACE=enable=yes,sanitize=yes,threads=all,images=all,interactive=no,swift-backtrace=/usr/local/libexec/terrace/swift-backtrace-static
+    SWIFT_BACKTRACE=enable=yes,sanitize=yes,threads=all,images=all,interactive=no,swift-backtrace=/usr/local/libexec/terrace/swift-backtrace-static \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+LABEL org.opencontainers.image.title=terrace \
+    org.opencontainers.image.description="Terrace: infrastructure from git, reconciled by terrace serve" \
+    org.opencontainers.image.version=${VERSION} \
+    org.opencontainers.image.revision=${REVISION} \
+    org.opencontainers.image.source=${SOURCE} \
+    org.opencontainers.image.created=${CREATED} \
+    org.opencontainers.image.base.name=debian:bookworm
 
 USER 10001:10001
 WORKDIR /var/lib/terrace
 VOLUME /var/lib/terrace
-EXPOSE 8080
+EXPOSE 8080/tcp
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["/usr/local/bin/terrace-probe", "/healthz"]
 
-ENTRYPOINT ["terrace"]
+ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/bin/terrace"]
 CMD ["serve"]

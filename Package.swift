@@ -152,7 +152,7 @@ let package = Package(
         // Fixtures shared by the test suites: in-memory repositories, simulated applies, seeded randomness.
         .target(
             name: "TerraceTestSupport",
-            dependencies: ["TerraceCore", .product(name: "Subprocess", package: "swift-subprocess")],
+            dependencies: ["TerraceCore", "TerraceLocal", .product(name: "Subprocess", package: "swift-subprocess")],
             path: "Tests/TerraceTestSupport", swiftSettings: strict),
         .testTarget(
             name: "TerraceCoreTests",

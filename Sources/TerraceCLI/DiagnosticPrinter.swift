@@ -22,12 +22,12 @@ struct DiagnosticPrinter {
                     fileCache[file] = text.split(separator: "\n", omittingEmptySubsequences: false)
                 }
                 if let source = fileCache[file], diagnostic.location.line <= source.count {
-                    let line = source[diagnostic.location.line - 1]
+                    let (line, caret) = Self.excerpt(source[diagnostic.location.line - 1], column: diagnostic.location.column)
                     let number = String(diagnostic.location.line)
                     let gutter = String(repeating: " ", count: number.count)
-                    lines.append(terminal.paint("\(number) | ", .blue) + line.replacingOccurrences(of: "\t", with: " "))
-                    if diagnostic.location.column > 0 {
-                        let pad = String(repeating: " ", count: max(0, diagnostic.location.column - 1))
+                    lines.append(terminal.paint("\(number) | ", .blue) + line)
+                    if let caret {
+                        let pad = String(repeating: " ", count: caret)
                         lines.append(terminal.paint("\(gutter) | ", .blue) + pad + terminal.paint("^", .bold, .red))
                     }
                 }
@@ -40,6 +40,22 @@ struct DiagnosticPrinter {
             lines.append("\(errors.count) error\(errors.count == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s")")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// How many characters of a source line are shown at most; a longer line is cut around the column.
+    static let excerptWidth = 160
+
+    /// The part of a source line to show under a diagnostic (tabs as spaces, at most `excerptWidth` characters around
+    /// `column`, with `…` where it was cut), and the caret's offset in it (nil without a column).
+    static func excerpt(_ line: Substring, column: Int) -> (text: String, caret: Int?) {
+        let characters = Array(line.replacingOccurrences(of: "\t", with: " "))
+        let at = max(0, column - 1)
+        guard characters.count > excerptWidth else { return (String(characters), column > 0 ? at : nil) }
+        let start = max(0, min(at - excerptWidth / 2, characters.count - excerptWidth))
+        let end = min(characters.count, start + excerptWidth)
+        let prefix = start > 0 ? "…" : ""
+        let text = prefix + String(characters[start..<end]) + (end < characters.count ? "…" : "")
+        return (text, column > 0 ? at - start + prefix.count : nil)
     }
 
     /// The diagnostics as the `errors` array of Terrace's JSON output.

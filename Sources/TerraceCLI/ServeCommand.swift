@@ -37,6 +37,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "A PostgreSQL URL postgres://user@host:5432/db for several replicas (TERRACE_DATABASE_URL; default SQLite in --data).")
     var database: String?
 
+    @Option(help: "A file holding the PostgreSQL password, kept out of the URL (TERRACE_DATABASE_PASSWORD_FILE, or PGPASSWORD).")
+    var databasePasswordFile: String?
+
     @Option(help: "The address to listen on, HOST:PORT (TERRACE_LISTEN; default 127.0.0.1:8080).")
     var listen: String?
 
@@ -72,6 +75,21 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Members of this group (ID token claim `groups` or `roles`) are admins; others are viewers (TERRACE_OIDC_ADMIN_GROUP).")
     var oidcAdminGroup: String?
+
+    @Option(help: "How long SIGTERM waits for a graceful stop before killing child processes and exiting with status 124, such as 30s (TERRACE_SHUTDOWN_GRACE; default 30s).")
+    var shutdownGrace: String?
+
+    @Option(help: "How long a sync may go without progress before /healthz fails, such as 10m (TERRACE_SYNC_STALL_TIMEOUT; default 10m).")
+    var syncStallTimeout: String?
+
+    @Option(help: "How long one git fetch or checkout may run before it is killed, such as 5m; 0 for no limit (TERRACE_GIT_TIMEOUT; default 5m).")
+    var gitTimeout: String?
+
+    @Option(help: "How many runs of each infrastructure to keep, with their logs; 0 keeps all (TERRACE_KEEP_RUNS; default 100).")
+    var keepRuns: Int?
+
+    @Option(help: "How long to keep runs and their logs, such as 30d; 0 keeps them for ever (TERRACE_KEEP_RUNS_FOR; default 30d).")
+    var keepRunsFor: String?
 
     func validate() throws {
         _ = try resolve(environment: ProcessInfo.processInfo.environment)
@@ -122,8 +140,8 @@ struct ServeCommand: AsyncParsableCommand {
             webhookSecret = try Self.firstLine(of: file, what: "--webhook-secret-file")
         }
         var databasePassword = environment["PGPASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
-        if let file = environment["TERRACE_DATABASE_PASSWORD_FILE"], !file.isEmpty {
-            databasePassword = try Self.firstLine(of: file, what: "TERRACE_DATABASE_PASSWORD_FILE")
+        if let file = value(databasePasswordFile, "TERRACE_DATABASE_PASSWORD_FILE") {
+            databasePassword = try Self.firstLine(of: file, what: "--database-password-file")
         }
         let adminTokenFile = value(adminTokenFile, "TERRACE_ADMIN_TOKEN_FILE")
         if let adminTokenFile, !FileManager.default.isReadableFile(atPath: adminTokenFile) {
@@ -153,12 +171,40 @@ struct ServeCommand: AsyncParsableCommand {
             replicaID: value(replicaId, "TERRACE_REPLICA_ID") ?? ProcessInfo.processInfo.hostName, gitEnvironment: gitEnvironment,
             pluginCache: CacheFolders.plugins(environment: environment), moduleCache: CacheFolders.base(environment: environment) + "/modules",
             publicURL: publicURL, sessionTTL: sessionTTL)
+        try resolveLimits(value: value, environment: environment, into: &configuration)
         if let oidc {
             configuration.oidc = OIDCSettings(
                 issuer: oidc.issuer, clientID: oidc.clientID, clientSecret: oidc.secret, adminGroup: oidc.adminGroup,
                 publicURL: configuration.effectivePublicURL)
         }
         return configuration
+    }
+
+    /// The shutdown grace, stall and git time limits, and run retention.
+    private func resolveLimits(
+        value: (String?, String) -> String?, environment: [String: String], into configuration: inout ServeConfiguration
+    ) throws {
+        func duration(_ flag: String?, _ name: String, _ option: String, default fallback: String) throws -> Duration {
+            let text = value(flag, name) ?? fallback
+            guard let duration = ServeConfiguration.duration(text) else {
+                throw ValidationError("\(option): `\(text)` is not a duration such as 30s, 5m, 1h or 30d")
+            }
+            return duration
+        }
+        let grace = try duration(shutdownGrace, "TERRACE_SHUTDOWN_GRACE", "--shutdown-grace", default: "30s")
+        guard grace >= .seconds(1) else { throw ValidationError("--shutdown-grace must be at least 1s") }
+        configuration.shutdownGrace = grace
+        let stall = try duration(syncStallTimeout, "TERRACE_SYNC_STALL_TIMEOUT", "--sync-stall-timeout", default: "10m")
+        guard stall >= .seconds(1) else { throw ValidationError("--sync-stall-timeout must be at least 1s") }
+        configuration.syncStallTimeout = stall
+        let git = try duration(gitTimeout, "TERRACE_GIT_TIMEOUT", "--git-timeout", default: "5m")
+        configuration.gitTimeout = git == .zero ? nil : git
+        let keepText = keepRuns.map(String.init) ?? environment["TERRACE_KEEP_RUNS"].flatMap { $0.isEmpty ? nil : $0 } ?? "100"
+        guard let keep = Int(keepText), keep >= 0 else {
+            throw ValidationError("--keep-runs: `\(keepText)` is not a number of runs (0 keeps all)")
+        }
+        let age = try duration(keepRunsFor, "TERRACE_KEEP_RUNS_FOR", "--keep-runs-for", default: "30d")
+        configuration.runRetention = RunRetention(keepPerInfrastructure: keep == 0 ? nil : keep, maxAge: age == .zero ? nil : age)
     }
 
     /// The `--oidc-*` flags, all or none (issuer, client id and secret; the admin group is optional).

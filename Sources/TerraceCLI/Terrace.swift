@@ -12,7 +12,7 @@ public struct Terrace: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             InitCommand.self, ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DestroyCommand.self, OutputCommand.self,
-            GraphCommand.self, ConsoleCommand.self, KubeconfigCommand.self, ServeCommand.self,
+            GraphCommand.self, ConsoleCommand.self, KubeconfigCommand.self, ServeCommand.self, SchemaCommand.self,
         ]
     )
 

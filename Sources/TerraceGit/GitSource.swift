@@ -3,6 +3,10 @@ import TerraceCore
 
 /// The git repository the service follows: a bare mirror of one branch under `directory`, fetched with the git
 /// CLI (https, ssh, file and git:// URLs), and one checked-out folder per revision the service works on.
+///
+/// One git operation (fetch or checkout) runs at a time; callers arriving meanwhile wait for it. Each git command
+/// has a time limit (``timeout``): a git that hangs (a stalled server, a credentials prompt) is killed with its
+/// process group, and the operation fails with ``GitError/Code/timedOut``.
 public actor GitSource {
     /// The repository URL (may hold credentials: never shown; ``displayURL`` is).
     private let url: String
@@ -12,13 +16,34 @@ public actor GitSource {
     public nonisolated let directory: String
     private let git: GitCommand
     private var kept: [String] = []
+    /// Whether a fetch or checkout runs now, and who waits for it.
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    /// Creates a source; `environment` adds variables for git (credentials, `GIT_SSH_COMMAND`).
-    public init(url: String, branch: String, directory: String, environment: [String: String] = [:]) {
+    /// How long one git command may run; nil: no limit.
+    public nonisolated var timeout: Duration? { git.timeout }
+
+    /// Creates a source; `environment` adds variables for git (credentials, `GIT_SSH_COMMAND`); each git command is
+    /// killed after `timeout` (nil: no limit); `executable` is git's name on the PATH or its path.
+    public init(
+        url: String, branch: String, directory: String, environment: [String: String] = [:], timeout: Duration? = nil,
+        executable: String = "git"
+    ) {
         self.url = url
         self.branch = branch
         self.directory = directory
-        self.git = GitCommand(environment: environment)
+        self.git = GitCommand(executable: executable, environment: environment, timeout: timeout)
+    }
+
+    /// Runs `body` when no other git operation of this source runs.
+    private func exclusively<T: Sendable>(_ body: () async throws(GitError) -> T) async throws(GitError) -> T {
+        while busy { await withCheckedContinuation { waiting.append($0) } }
+        busy = true
+        defer {
+            busy = false
+            if !waiting.isEmpty { waiting.removeFirst().resume() }
+        }
+        return try await body()
     }
 
     /// The URL with any credentials removed.
@@ -27,38 +52,46 @@ public actor GitSource {
     private var mirror: String { directory + "/mirror.git" }
 
     /// Fetches the branch (cloning the mirror first) and returns its newest revision.
-    public func fetch() async throws(ModuleFetchError) -> SourceRevision {
+    public func fetch() async throws(GitError) -> SourceRevision {
+        try await exclusively { () async throws(GitError) -> SourceRevision in try await fetchNow() }
+    }
+
+    private func fetchNow() async throws(GitError) -> SourceRevision {
         let fileManager = FileManager.default
         if !fileManager.fileExists(atPath: mirror + "/HEAD") {
             try? fileManager.removeItem(atPath: mirror)
             try? fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            _ = try await git.run(["init", "--quiet", "--bare", mirror])
-            _ = try await git.run(["-C", mirror, "remote", "add", "origin", url])
+            _ = try await git.execute(["init", "--quiet", "--bare", mirror])
+            _ = try await git.execute(["-C", mirror, "remote", "add", "origin", url])
         }
-        _ = try await git.run([
+        _ = try await git.execute([
             "-C", mirror, "fetch", "--quiet", "--prune", "--no-tags", "origin", "+refs/heads/\(branch):refs/heads/\(branch)",
         ])
-        let id = try await git.run(["-C", mirror, "rev-parse", "refs/heads/\(branch)"]).trimmingCharacters(in: .whitespacesAndNewlines)
-        let time = try? await git.run(["-C", mirror, "show", "-s", "--format=%ct", id]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let id = try await git.execute(["-C", mirror, "rev-parse", "refs/heads/\(branch)"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let time = try? await git.execute(["-C", mirror, "show", "-s", "--format=%ct", id]).trimmingCharacters(in: .whitespacesAndNewlines)
         return SourceRevision(id: id, committedAt: time.flatMap(Double.init).map { Date(timeIntervalSince1970: $0) })
     }
 
     /// A folder holding the files of `revision` (checked out once, kept for the newest few revisions).
-    public func checkout(_ revision: String) async throws(ModuleFetchError) -> String {
-        guard revision.allSatisfy(\.isHexDigit), !revision.isEmpty else { throw ModuleFetchError("`\(revision)` is not a commit id") }
+    public func checkout(_ revision: String) async throws(GitError) -> String {
+        guard revision.allSatisfy(\.isHexDigit), !revision.isEmpty else { throw GitError(.failed, "`\(revision)` is not a commit id") }
+        return try await exclusively { () async throws(GitError) -> String in try await checkoutNow(revision) }
+    }
+
+    private func checkoutNow(_ revision: String) async throws(GitError) -> String {
         let path = directory + "/revisions/" + revision
         let fileManager = FileManager.default
         if !fileManager.fileExists(atPath: path + "/.git") {
             try? fileManager.createDirectory(atPath: directory + "/revisions", withIntermediateDirectories: true)
-            _ = try? await git.run(["-C", mirror, "worktree", "prune"])
+            _ = try? await git.execute(["-C", mirror, "worktree", "prune"])
             try? fileManager.removeItem(atPath: path)
-            _ = try await git.run(["-C", mirror, "worktree", "add", "--quiet", "--detach", "--force", path, revision])
+            _ = try await git.execute(["-C", mirror, "worktree", "add", "--quiet", "--detach", "--force", path, revision])
         }
         kept.removeAll { $0 == revision }
         kept.append(revision)
         while kept.count > 10 {
             let old = kept.removeFirst()
-            _ = try? await git.run(["-C", mirror, "worktree", "remove", "--force", directory + "/revisions/" + old])
+            _ = try? await git.execute(["-C", mirror, "worktree", "remove", "--force", directory + "/revisions/" + old])
         }
         return path
     }

@@ -6,6 +6,19 @@ extension KubernetesUnitExecutor {
     /// plan is the digest of the rendered objects: ``applyReviewed(_:plan:progress:)`` applies only the very same
     /// objects. Secrets' `data` and `stringData` show as `(sensitive)`.
     public func review(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) -> UnitReview {
+        try await job.withinTimeout { () async throws(UnitFailure) -> UnitReview in try await reviewUnit(job, progress: progress) }
+    }
+
+    /// Applies the unit when it renders exactly the objects reviewed, within the job's timeout.
+    public func applyReviewed(
+        _ job: UnitJob, plan: UnitReview, progress: @escaping @Sendable (UnitPhase) -> Void
+    ) async throws(UnitFailure) -> UnitOutputs {
+        try await job.withinTimeout { () async throws(UnitFailure) -> UnitOutputs in
+            try await applyReviewedUnit(job, plan: plan, progress: progress)
+        }
+    }
+
+    func reviewUnit(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) -> UnitReview {
         progress(.plan)
         return try await withClient(job, phase: .plan) { client async throws(KubernetesError) in
             let objects = try await renderedObjects(job)
@@ -25,7 +38,7 @@ extension KubernetesUnitExecutor {
     }
 
     /// Applies the unit when it renders exactly the objects reviewed; otherwise throws `.stalePlan` and applies nothing.
-    public func applyReviewed(
+    func applyReviewedUnit(
         _ job: UnitJob, plan: UnitReview, progress: @escaping @Sendable (UnitPhase) -> Void
     ) async throws(UnitFailure) -> UnitOutputs {
         let objects: [Value]
@@ -38,7 +51,7 @@ extension KubernetesUnitExecutor {
             throw UnitFailure(
                 .stalePlan, phase: .apply, "`\(job.unit)` no longer renders the objects that were reviewed: nothing applied")
         }
-        return try await apply(job, progress: progress)
+        return try await applyUnit(job, progress: progress)
     }
 
     /// Nothing is kept on disk for a Kubernetes unit's review.

@@ -41,14 +41,30 @@ public struct KubernetesUnitExecutor: UnitExecutor {
         self.logger = logger
     }
 
+    /// Dry-runs the unit's objects (within the job's timeout).
     public func plan(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) -> ResourceSummary {
+        try await job.withinTimeout { () async throws(UnitFailure) -> ResourceSummary in try await planUnit(job, progress: progress) }
+    }
+
+    /// Applies the unit and waits until it is ready (within the job's timeout: past it, the requests and waits are
+    /// stopped and the unit fails with `.timedOut`, keeping what it applied in the inventory).
+    public func apply(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) -> UnitOutputs {
+        try await job.withinTimeout { () async throws(UnitFailure) -> UnitOutputs in try await applyUnit(job, progress: progress) }
+    }
+
+    /// Deletes what the unit applied and waits until it is gone (within the job's timeout).
+    public func destroy(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) {
+        try await job.withinTimeout { () async throws(UnitFailure) in try await destroyUnit(job, progress: progress) }
+    }
+
+    func planUnit(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) -> ResourceSummary {
         progress(.plan)
         return try await withClient(job, phase: .plan) { client async throws(KubernetesError) in
             try await dryRunSummary(job, client: client)
         }
     }
 
-    public func apply(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) -> UnitOutputs {
+    func applyUnit(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) -> UnitOutputs {
         progress(.apply)
         // Once waiting, everything was applied: a failure from then on still leaves objects the record must keep.
         let waiting = Mutex(false)
@@ -90,7 +106,7 @@ public struct KubernetesUnitExecutor: UnitExecutor {
         }
     }
 
-    public func destroy(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) {
+    func destroyUnit(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) {
         progress(.destroy)
         guard !job.inventory.isEmpty else { return }
         try await withClient(job, phase: .destroy) { client async throws(KubernetesError) in
@@ -119,7 +135,9 @@ public struct KubernetesUnitExecutor: UnitExecutor {
                 throw error
             }
         } catch {
-            if Task.isCancelled { throw UnitFailure(.cancelled, phase: phase, "cancelled") }
+            if Task.isCancelled {
+                throw UnitFailure(.cancelled, phase: phase, "cancelled", stopNote: "its Kubernetes requests and waits were stopped")
+            }
             throw UnitFailure(.kubernetes, phase: phase, error.description)
         }
     }

@@ -96,6 +96,57 @@ public final class PostgresDatabase: SQLDatabase {
         }
     }
 
+    public func transaction<T: Sendable>(
+        lock key: Int64, _ body: @Sendable (any SQLStatements) async throws(ServiceStoreError) -> T
+    ) async throws(ServiceStoreError) -> T {
+        let logger = self.logger
+        do {
+            return try await client.withConnection { connection -> T in
+                _ = try await connection.query("BEGIN", logger: logger)
+                do {
+                    // Held until COMMIT or ROLLBACK: the rows it guards may not exist yet, so no row lock would do.
+                    _ = try await connection.query("SELECT pg_advisory_xact_lock(\(key))", logger: logger)
+                    let result = try await body(Transaction(connection: connection, logger: logger))
+                    _ = try await connection.query("COMMIT", logger: logger)
+                    return result
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+            }
+        } catch {
+            throw Self.failure(error)
+        }
+    }
+
+    /// The statements of a transaction, on its connection.
+    private struct Transaction: SQLStatements {
+        let connection: PostgresConnection
+        let logger: Logger
+
+        func execute(_ sql: String, _ binds: [SQLValue]) async throws(ServiceStoreError) {
+            _ = try await query(sql, binds)
+        }
+
+        func query(_ sql: String, _ binds: [SQLValue]) async throws(ServiceStoreError) -> [[SQLValue]] {
+            let statement = try PostgresDatabase.statement(sql, binds)
+            let connection = self.connection
+            let logger = self.logger
+            do {
+                return try await PostgresDatabase.withTimeout(.seconds(30), "running a statement") {
+                    let rows = try await connection.query(statement, logger: logger)
+                    var result: [[SQLValue]] = []
+                    for try await row in rows {
+                        result.append(row.map(PostgresDatabase.value))
+                    }
+                    return result
+                }
+            } catch {
+                throw PostgresDatabase.failure(error)
+            }
+        }
+    }
+
     /// Runs `body`, failing with `.unavailable` when it takes longer than `limit`.
     static func withTimeout<T: Sendable>(
         _ limit: Duration, _ what: String, _ body: @escaping @Sendable () async throws -> T
@@ -142,7 +193,7 @@ public final class PostgresDatabase: SQLDatabase {
         return PostgresQuery(unsafeSQL: text, binds: bindings)
     }
 
-    private static func value(_ cell: PostgresCell) -> SQLValue {
+    fileprivate static func value(_ cell: PostgresCell) -> SQLValue {
         if let text = try? cell.decode(String.self) { return .text(text) }
         if let integer = try? cell.decode(Int64.self) { return .integer(integer) }
         if let integer = try? cell.decode(Int32.self) { return .integer(Int64(integer)) }
@@ -150,7 +201,7 @@ public final class PostgresDatabase: SQLDatabase {
     }
 
     /// A failure safe to show: PostgreSQL's own message, never the connection string.
-    private static func failure(_ error: any Error) -> ServiceStoreError {
+    fileprivate static func failure(_ error: any Error) -> ServiceStoreError {
         if let error = error as? ServiceStoreError { return error }
         if let error = error as? PSQLError {
             let message = error.serverInfo?[.message] ?? "\(error.code)"

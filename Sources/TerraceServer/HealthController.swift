@@ -1,13 +1,13 @@
 import Hummingbird
 import TerraceCore
 
-/// `/healthz`, `/readyz` and `/metrics`: no token, for probes and scrapers.
+/// `/healthz` (liveness), `/readyz` (readiness) and `/metrics`: no token, for probes and scrapers.
 struct HealthController<Context: RequestContext> {
     let dependencies: ServerDependencies
 
     var routes: RouteCollection<Context> {
         let routes = RouteCollection(context: Context.self)
-        routes.get("healthz") { _, _ in "ok\n" }
+        routes.get("healthz") { _, _ in try await live() }
         routes.get("readyz") { _, _ in try await ready() }
         routes.get("metrics") { _, _ in
             Response(
@@ -15,6 +15,19 @@ struct HealthController<Context: RequestContext> {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: dependencies.metrics.render())))
         }
         return routes
+    }
+
+    /// Alive unless a sync has gone without progress for longer than ``ServerDependencies/syncStallTimeout`` (a step
+    /// that hangs, or work that never ends): the orchestrator then restarts the service. Runs (Terraform) are not
+    /// counted: they have their own time limits.
+    private func live() async throws -> Response {
+        let limit = dependencies.syncStallTimeout
+        if let stall = await dependencies.reconciler.syncStall(now: dependencies.now()), stall > limit {
+            let reason = "the sync has made no progress for \(stall.components.seconds) s (limit \(limit.components.seconds) s)"
+            return try JSONResponse.make(["alive": "false", "reason": reason], status: .serviceUnavailable)
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n")))
     }
 
     /// Ready once the source is cloned and the database answers.

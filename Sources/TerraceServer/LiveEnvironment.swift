@@ -17,11 +17,17 @@ public struct LiveEnvironment: ReconcileEnvironment {
     let pluginCache: String
     let clients: S3Clients
     let moduleCache: String
+    /// How long a Terraform process may take to stop after SIGINT before it gets SIGKILL: shorter than the service's
+    /// shutdown grace, so Terraform can release its state lock before the service's own deadline.
+    let terraformInterruptGrace: Duration
 
     /// Creates the environment; Terraform works under `dataDirectory` (`work/`, `logs/`, `unlock/`).
     public init(
-        source: GitSource, path: String, dataDirectory: String, credentials: AWSCredentials, pluginCache: String, moduleCache: String
+        source: GitSource, path: String, dataDirectory: String, credentials: AWSCredentials, pluginCache: String, moduleCache: String,
+        shutdownGrace: Duration = .seconds(30)
     ) {
+        // Terraform gets the grace less 5 s (the rest records the interrupted runs), between 1 s and 30 s.
+        terraformInterruptGrace = min(.seconds(30), max(.seconds(1), shutdownGrace - .seconds(5)))
         self.source = source
         self.path = path
         self.dataDirectory = dataDirectory
@@ -36,12 +42,16 @@ public struct LiveEnvironment: ReconcileEnvironment {
 
     /// Runs `binary` for applies and drift checks, in `work/`, logging to `logs/`.
     public func terraform(_ binary: TerraformSettings.Binary) -> TerraformExecutor {
-        TerraformExecutor(binary: binary, workRoot: dataDirectory + "/work", logRoot: dataDirectory + "/logs", pluginCacheDirectory: pluginCache)
+        TerraformExecutor(
+            binary: binary, workRoot: dataDirectory + "/work", logRoot: dataDirectory + "/logs", pluginCacheDirectory: pluginCache,
+            interruptGracePeriod: terraformInterruptGrace)
     }
 
     /// Runs `binary force-unlock` in working directories of its own (`unlock/`).
     func unlocker(_ binary: TerraformSettings.Binary) -> TerraformExecutor {
-        TerraformExecutor(binary: binary, workRoot: dataDirectory + "/unlock", logRoot: dataDirectory + "/logs", pluginCacheDirectory: pluginCache)
+        TerraformExecutor(
+            binary: binary, workRoot: dataDirectory + "/unlock", logRoot: dataDirectory + "/logs", pluginCacheDirectory: pluginCache,
+            interruptGracePeriod: terraformInterruptGrace)
     }
 
     /// Runs every unit: Terraform units with `binary`, the `argocd` unit and apps through the Kubernetes driver.
@@ -53,7 +63,9 @@ public struct LiveEnvironment: ReconcileEnvironment {
         do {
             return try await source.fetch()
         } catch {
-            throw ReconcileError(.fetch, "cannot fetch \(source.displayURL) (branch \(source.branch)): \(error.message)")
+            throw ReconcileError(
+                error.code == .timedOut ? .timeout : .fetch,
+                "cannot fetch \(source.displayURL) (branch \(source.branch)): \(error.message)")
         }
     }
 

@@ -12,6 +12,8 @@ public struct ReconcileService: Service {
     public let interval: Duration
     /// Time between drift checks; nil disables them.
     public let driftInterval: Duration?
+    /// Prunes old runs and their logs at start and every ``RunPruner/interval``; nil keeps everything.
+    public var retention: RunPruner?
 
     /// Creates the service.
     public init(reconciler: Reconciler, interval: Duration, driftInterval: Duration?) {
@@ -34,6 +36,14 @@ public struct ReconcileService: Service {
                     while !Task.isCancelled {
                         await reconciler.sync(.poll)
                         try? await Task.sleep(for: await reconciler.delayBeforeNextPoll(interval: interval))
+                    }
+                }
+                if let retention = self.retention {
+                    group.addTask {
+                        while !Task.isCancelled {
+                            await retention.prune()
+                            try? await Task.sleep(for: RunPruner.interval)
+                        }
                     }
                 }
                 if let driftInterval {

@@ -1,4 +1,5 @@
 import Foundation
+import TerraceCore
 
 /// Everything `terrace serve` needs, resolved from flags and environment variables.
 public struct ServeConfiguration: Sendable {
@@ -44,6 +45,15 @@ public struct ServeConfiguration: Sendable {
     public var sessionTTL: TimeInterval = 12 * 3600
     /// The OIDC provider of the web UI; nil: the UI asks for the admin token.
     public var oidc: OIDCSettings?
+    /// How long SIGTERM waits for a graceful stop (runs interrupted and recorded, locks released) before the
+    /// service forces its way out: child processes killed, exit status ``ShutdownDeadline/forcedExitStatus``.
+    public var shutdownGrace: Duration = ShutdownDeadline.defaultGrace
+    /// How long a sync may go without progress before `/healthz` fails.
+    public var syncStallTimeout: Duration = .seconds(600)
+    /// How long one git command (fetch, checkout) may run before it is killed; nil: no limit.
+    public var gitTimeout: Duration? = .seconds(300)
+    /// Which runs and logs are kept.
+    public var runRetention: RunRetention = .default
 
     /// Creates a configuration.
     public init(

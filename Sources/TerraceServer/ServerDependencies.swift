@@ -1,3 +1,4 @@
+import Foundation
 import TerraceCore
 
 /// What the HTTP routes work with; tests build it with fakes and get exactly the production router.
@@ -19,6 +20,10 @@ public struct ServerDependencies: Sendable {
     /// Where Terraform writes unit logs while runs go, `<data dir>/logs` (`<runID>/<infrastructure>/<unit>.log`
     /// below it); nil when there are no log files to follow (live logs then come from the store only).
     public var logRoot: String? = nil
+    /// How long a sync may go without progress before `/healthz` fails (10 min by default).
+    public var syncStallTimeout: Duration = .seconds(600)
+    /// The time now (tests pass a fake clock).
+    public var now: @Sendable () -> Date = { Date() }
 
     /// Creates the dependencies.
     public init(

@@ -37,6 +37,20 @@ public enum TerraceService {
         }
     }
 
+    /// Records the runs of `replica` still running as interrupted (retried on the next start), when a stop is forced.
+    static func recordForcedStop(store: any ServiceStore, replica: String, reason: String) async {
+        let running = (try? await store.runs(infrastructure: nil, status: .running, limit: 1000)) ?? []
+        let now = Date()
+        for var run in running where run.replica == replica {
+            run.status = .interrupted
+            run.finishedAt = now
+            run.message = "the service (replica \(replica)) was stopped by force during this run (\(reason)); it is retried"
+            try? await store.saveRun(run)
+            let message = run.message ?? "interrupted"
+            _ = try? await store.updateInfrastructure(run.infrastructure) { $0.conditions.markFailed(.interrupted, message, at: now) }
+        }
+    }
+
     private static func openStore(_ database: any SQLDatabase, description: String) async throws -> SQLServiceStore {
         do {
             return try await SQLServiceStore.open(database)
@@ -64,9 +78,10 @@ public enum TerraceService {
         }
         let source = GitSource(
             url: configuration.repo, branch: configuration.branch, directory: configuration.dataDirectory + "/source",
-            environment: configuration.gitEnvironment)
+            environment: configuration.gitEnvironment, timeout: configuration.gitTimeout)
         let environment = LiveEnvironment(
-            source: source, path: configuration.path, dataDirectory: configuration.dataDirectory, credentials: credentials, pluginCache: configuration.pluginCache, moduleCache: configuration.moduleCache)
+            source: source, path: configuration.path, dataDirectory: configuration.dataDirectory, credentials: credentials, pluginCache: configuration.pluginCache, moduleCache: configuration.moduleCache,
+            shutdownGrace: configuration.shutdownGrace)
         // The metrics count; the service log narrates each sync and run step (run starts and ends included).
         let metrics = ServiceMetrics()
         let reconciler = Reconciler(
@@ -78,9 +93,16 @@ public enum TerraceService {
             reconciler: reconciler, store: store, metrics: metrics, token: token,
             webhook: WebhookVerifier(secret: configuration.webhookSecret), branch: configuration.branch)
         dependencies.logRoot = configuration.dataDirectory + "/logs"
+        dependencies.syncStallTimeout = configuration.syncStallTimeout
         let (auth, authHTTP) = WebAuth.make(configuration)
         dependencies.auth = auth
-        let service = ReconcileService(reconciler: reconciler, interval: configuration.interval, driftInterval: configuration.driftInterval)
+        var service = ReconcileService(reconciler: reconciler, interval: configuration.interval, driftInterval: configuration.driftInterval)
+        service.retention = RunPruner(store: store, retention: configuration.runRetention, logRoot: configuration.dataDirectory + "/logs", logger: logger)
+        let replica = configuration.replicaID
+        let deadline = ShutdownDeadline(grace: configuration.shutdownGrace, logger: logger) { reason in
+            await Self.recordForcedStop(store: store, replica: replica, reason: reason)
+        }
+        deadline.arm()
         logger.info(
             "terrace serve: following \(source.displayURL) (branch \(configuration.branch)) on http://\(configuration.host):\(configuration.port)")
         logger.info("terrace serve: web UI at \(configuration.effectivePublicURL)/ui, sign-in with \(configuration.oidc.map { "OIDC (\($0.issuer))" } ?? "the admin token")")

@@ -156,7 +156,9 @@ extension TerraformExecutor {
         do {
             try await Task.sleep(for: delay)
         } catch {
-            throw UnitFailure(.cancelled, phase: phase, "cancelled while waiting to retry", logPath: context.log.path)
+            throw UnitFailure(
+                .cancelled, phase: phase, "cancelled while waiting to retry", logPath: context.log.path,
+                stopNote: "it was waiting to retry after a transient error")
         }
     }
 

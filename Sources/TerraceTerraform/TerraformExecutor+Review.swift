@@ -20,6 +20,20 @@ extension TerraformExecutor {
     /// change with its attribute diff. The file stays until ``applyReviewed(_:plan:progress:)`` applies it or
     /// ``discardReviewed(_:plan:)`` removes it; its SHA-256 ties the review to it.
     public func review(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) -> UnitReview {
+        try await job.withinTimeout { () async throws(UnitFailure) -> UnitReview in try await reviewUnit(job, progress: progress) }
+    }
+
+    /// Applies the kept plan with `apply PLANFILE`, within the job's timeout (see ``applyReviewedUnit(_:plan:progress:)``).
+    public func applyReviewed(
+        _ job: UnitJob, plan: UnitReview, progress: @escaping @Sendable (UnitPhase) -> Void
+    ) async throws(UnitFailure) -> UnitOutputs {
+        try await job.withinTimeout { () async throws(UnitFailure) -> UnitOutputs in
+            try await applyReviewedUnit(job, plan: plan, progress: progress)
+        }
+    }
+
+    /// Plans the unit into a kept plan file (see ``review(_:progress:)``).
+    func reviewUnit(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) -> UnitReview {
         let context = try prepare(job)
         try await initialize(context, progress: progress)
         let planID = "\(job.runID)/\(job.infrastructure)/\(job.unit).tfplan"
@@ -45,7 +59,7 @@ extension TerraformExecutor {
     /// Applies the kept plan with `apply PLANFILE`, exactly as reviewed. A plan file that is gone or whose SHA-256
     /// differs from the review, or that Terraform finds stale (the state changed since it was planned), throws
     /// `.stalePlan` with nothing applied; the file is removed in every case.
-    public func applyReviewed(
+    func applyReviewedUnit(
         _ job: UnitJob, plan: UnitReview, progress: @escaping @Sendable (UnitPhase) -> Void
     ) async throws(UnitFailure) -> UnitOutputs {
         let context = try prepare(job)

@@ -13,6 +13,8 @@ import TerraceCore
 ///   requirements; inits of concurrent units run one at a time (the plugin cache is shared).
 /// - Transient cloud errors are retried following ``retryPolicy``; a cancelled task interrupts Terraform
 ///   (SIGINT, then SIGKILL after ``interruptGracePeriod``) and throws `.cancelled`.
+/// - Each operation (plan, apply, destroy, review, applying a reviewed plan) runs within ``UnitJob/timeout``: past
+///   it, Terraform is interrupted the same way and the operation throws `.timedOut`.
 public struct TerraformExecutor: UnitExecutor {
     /// The binary's name (looked up on the PATH) or path.
     public let executable: String
@@ -74,8 +76,24 @@ public struct TerraformExecutor: UnitExecutor {
         UnitLog(logRoot: logRoot, job: job).path
     }
 
-    /// Plans the unit (init, plan) and returns what Terraform would change.
+    /// Plans the unit (init, plan) and returns what Terraform would change, within the job's timeout.
     public func plan(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) -> ResourceSummary {
+        try await job.withinTimeout { () async throws(UnitFailure) -> ResourceSummary in try await planUnit(job, progress: progress) }
+    }
+
+    /// Applies the unit (init, apply, output) and returns its outputs, within the job's timeout.
+    public func apply(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) -> UnitOutputs {
+        try await job.withinTimeout { () async throws(UnitFailure) -> UnitOutputs in try await applyUnit(job, progress: progress) }
+    }
+
+    /// Destroys everything the unit's state holds (init, destroy), then removes the working directory, within the
+    /// job's timeout.
+    public func destroy(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) {
+        try await job.withinTimeout { () async throws(UnitFailure) in try await destroyUnit(job, progress: progress) }
+    }
+
+    /// Plans the unit (init, plan) and returns what Terraform would change.
+    func planUnit(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) -> ResourceSummary {
         let context = try prepare(job)
         try await initialize(context, progress: progress)
         // The saved plan may hold sensitive values and is never applied (apply plans afresh): remove it.
@@ -90,7 +108,7 @@ public struct TerraformExecutor: UnitExecutor {
     /// `apply PLANFILE` would start the providers twice over for the same result (and when nothing changed,
     /// the apply costs no more than a plan). Transient failures are retried; a skipped init that Terraform
     /// asks for is run once.
-    public func apply(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) -> UnitOutputs {
+    func applyUnit(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) -> UnitOutputs {
         let context = try prepare(job)
         try await initialize(context, progress: progress)
         let arguments = ["apply", "-input=false", "-no-color", "-auto-approve", "-lock-timeout=\(job.lockTimeoutSeconds)s"]
@@ -107,7 +125,7 @@ public struct TerraformExecutor: UnitExecutor {
     }
 
     /// Destroys everything the unit's state holds (init, destroy), then removes the working directory.
-    public func destroy(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) {
+    func destroyUnit(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) {
         let context = try prepare(job)
         try await initialize(context, progress: progress)
         progress(.destroy)

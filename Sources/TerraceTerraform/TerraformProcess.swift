@@ -44,7 +44,8 @@ struct TerraformProcess: Sendable {
     ) async throws(UnitFailure) -> Outcome {
         let command = "\(displayName) \(arguments.first ?? "")"
         guard !Task.isCancelled else {
-            throw UnitFailure(.cancelled, phase: phase, "cancelled before `\(command)` ran", logPath: log.path)
+            throw UnitFailure(.cancelled, phase: phase, "cancelled before `\(command)` ran", logPath: log.path,
+                              stopNote: "`\(command)` was not started")
         }
         let descriptor: FileDescriptor
         do {
@@ -76,10 +77,11 @@ struct TerraformProcess: Sendable {
                 status = result.terminationStatus
             }
         } catch {
-            let output = log.text(from: start)
             if Task.isCancelled {
+                log.append("<== stopped: \(stopNote(command: command, status: nil))", to: descriptor)
                 throw UnitFailure(.cancelled, phase: phase, "cancelled while `\(command)` ran",
-                                  logTail: TerraformDiagnostics.tail(of: output), logPath: log.path)
+                                  logTail: TerraformDiagnostics.tail(of: log.text(from: start)), logPath: log.path,
+                                  stopNote: stopNote(command: command, status: nil))
             }
             log.append("<== could not run: \(error)", to: descriptor)
             throw UnitFailure(.setup, phase: phase, Self.startFailureMessage(executable: executable, error: error),
@@ -96,8 +98,10 @@ struct TerraformProcess: Sendable {
         log.append("<== exit \(exitCode) after \(String(format: "%.1f", seconds)) s", to: descriptor)
         let output = log.text(from: start)
         if Task.isCancelled {
+            let note = stopNote(command: command, status: status)
+            log.append("<== stopped: \(note)", to: descriptor)
             throw UnitFailure(.cancelled, phase: phase, "cancelled while `\(command)` ran: Terraform was interrupted",
-                              logTail: TerraformDiagnostics.tail(of: output), logPath: log.path)
+                              logTail: TerraformDiagnostics.tail(of: log.text(from: start)), logPath: log.path, stopNote: note)
         }
         return Outcome(exitCode: exitCode, output: output, standardOutput: standardOutput)
     }
@@ -120,6 +124,23 @@ struct TerraformProcess: Sendable {
                 throw UnitFailure(.cancelled, phase: .`init`, "cancelled while `\(displayName) version` ran")
             }
             throw UnitFailure(.setup, phase: .`init`, Self.startFailureMessage(executable: executable, error: error))
+        }
+    }
+
+    /// How an interrupted command stopped, for messages: after SIGINT by itself, or killed with SIGKILL once
+    /// ``interruptGracePeriod`` had passed (Terraform then had no chance to release its state lock).
+    func stopNote(command: String, status: TerminationStatus?) -> String {
+        let grace = UnitTimeout.describe(interruptGracePeriod)
+        switch status {
+        case .signaled(let signal) where signal == SIGKILL:
+            return "`\(command)` was interrupted (SIGINT), did not stop within \(grace) and was killed (SIGKILL); "
+                + "its state lock may be left behind"
+        case .signaled(let signal):
+            return "`\(command)` was interrupted (SIGINT) and stopped (signal \(signal))"
+        case .exited(let code):
+            return "`\(command)` was interrupted (SIGINT) and stopped (exit \(code))"
+        case nil:
+            return "`\(command)` was interrupted (SIGINT, then SIGKILL if still running after \(grace))"
         }
     }
 

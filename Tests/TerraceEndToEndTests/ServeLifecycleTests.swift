@@ -18,32 +18,6 @@ import TerraceTestSupport
 
         """
 
-    /// A unit whose apply takes a while: a parameter, 15 s of waiting, another parameter.
-    static let slowModule = """
-        variable "name" { type = string }
-        resource "aws_ssm_parameter" "before" {
-          name      = "${var.name}/before"
-          type      = "String"
-          value     = "1"
-          overwrite = true
-        }
-        resource "terraform_data" "wait" {
-          depends_on = [aws_ssm_parameter.before]
-          input      = var.name
-          provisioner "local-exec" {
-            command = "sleep 15"
-          }
-        }
-        resource "aws_ssm_parameter" "after" {
-          depends_on = [terraform_data.wait]
-          name       = "${var.name}/after"
-          type       = "String"
-          value      = "1"
-          overwrite  = true
-        }
-        output "name" { value = aws_ssm_parameter.after.name }
-
-        """
 
     static func manifest(_ name: String, endpoint: String, value: String = "1", drift: String = "report", extra: String = "") -> String {
         """
@@ -283,7 +257,7 @@ import TerraceTestSupport
         let world = try await World.start { endpoint in
             [
                 "terrace.yaml": "kind: Project\nname: crash\n",
-                "modules/slow/main.tf": Self.slowModule,
+                "modules/slow/main.tf": SlowModule.source(sleeping: 15),
                 "infrastructures/gamma.yaml": """
                     kind: Infrastructure
                     name: gamma

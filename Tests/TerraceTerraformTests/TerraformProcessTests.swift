@@ -178,7 +178,6 @@ import TerraceCore
         let job = fake.job()
         let task = Task { try await executor.plan(job) { _ in } }
         try await waitFor(fake.root + "/started")
-        let began = ContinuousClock.now
         task.cancel()
         do {
             _ = try await task.value
@@ -187,7 +186,7 @@ import TerraceCore
             #expect(failure.code == .cancelled)
             #expect(failure.phase == .`init`)
         }
-        #expect(ContinuousClock.now - began < .seconds(10))
+        // SIGINT reached it (its trap wrote the file) rather than the 30 s sleep running out.
         #expect((try? String(contentsOfFile: fake.root + "/signal", encoding: .utf8)) == "interrupted\n")
     }
 
@@ -204,10 +203,10 @@ import TerraceCore
         let job = fake.job()
         let task = Task { try await executor.plan(job) { _ in } }
         try await waitFor(fake.root + "/started")
-        let began = ContinuousClock.now
         task.cancel()
-        await #expect(throws: UnitFailure.self) { try await task.value }
-        #expect(ContinuousClock.now - began < .seconds(10))
+        let failure = await #expect(throws: UnitFailure.self) { try await task.value }
+        // Killed by SIGKILL after the grace, not ended by its 30 s sleep.
+        #expect(failure?.stopNote?.contains("was killed (SIGKILL)") == true, "\(String(describing: failure?.stopNote))")
     }
 
     private func waitFor(_ path: String) async throws {

@@ -1,4 +1,5 @@
 import Foundation
+import TerraceLocal
 #if canImport(FoundationNetworking)
     import FoundationNetworking
 #endif
@@ -136,27 +137,8 @@ public final class ServeProcess: @unchecked Sendable {
         while process.isRunning && Date() < deadline { usleep(20_000) }
     }
 
-    /// The processes below `pid`, children first.
-    public static func descendants(of pid: Int32) -> [Int32] {
-        var children: [Int32: [Int32]] = [:]
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-            guard let child = Int32(entry),
-                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                let close = stat.lastIndex(of: ")")
-            else { continue }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            if fields.count > 1, let parent = Int32(fields[1]) { children[parent, default: []].append(child) }
-        }
-        var result: [Int32] = []
-        var pending = [pid]
-        while let next = pending.popLast() {
-            for child in children[next] ?? [] {
-                result.append(child)
-                pending.append(child)
-            }
-        }
-        return result
-    }
+    /// The processes below `pid`.
+    public static func descendants(of pid: Int32) -> [Int32] { ProcessTree.descendants(of: pid) }
 
     /// Like ``waitUntil(_:timeout:_:)``, and a timeout also shows the end of this service's log.
     public func waitUntil(_ what: String, timeout: Double = 600, _ condition: () async throws -> Bool) async throws {

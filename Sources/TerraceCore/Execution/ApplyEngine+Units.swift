@@ -56,7 +56,8 @@ extension ApplyEngine {
             let job = UnitJob(
                 runID: options.runID, infrastructure: infrastructure.name, unit: name, module: module, inputs: inputs,
                 cloud: infrastructure.cloud, backend: infrastructure.backend, lockTimeoutSeconds: Int(options.lockTimeout.rounded(.up)),
-                existingCluster: infrastructure.existingCluster, inventory: previous?.inventory ?? [])
+                existingCluster: infrastructure.existingCluster, inventory: previous?.inventory ?? [],
+                timeout: project.timeout(for: unit))
             let progress: @Sendable (UnitPhase) -> Void = { phase in
                 events(.phase(infrastructure: infrastructure.name, unit: name, phase: phase))
             }
@@ -201,7 +202,8 @@ extension ApplyEngine {
             UnitJob(
                 runID: options.runID, infrastructure: infrastructure.name, unit: name, module: module, inputs: inputs,
                 cloud: infrastructure.cloud, backend: infrastructure.backend, lockTimeoutSeconds: lockTimeout,
-                existingCluster: infrastructure.existingCluster, inventory: inventory)
+                existingCluster: infrastructure.existingCluster, inventory: inventory,
+                timeout: project.timeout(for: infrastructure.unit(named: name)))
         }
         if let unit = infrastructure.unit(named: name), let module = repository.modules[unit.module] {
             let renderer = InputRenderer(project: project, infrastructure: infrastructure, outputs: recorded.mapValues(\.outputs))

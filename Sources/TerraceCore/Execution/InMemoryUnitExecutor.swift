@@ -30,6 +30,8 @@ public actor InMemoryUnitExecutor: UnitExecutor {
     /// How long each call takes.
     private var delay: Duration
     private var running = 0
+    /// Units whose apply waits until it is stopped.
+    private var hanging: Set<String> = []
     /// The most calls that ran at the same time.
     public private(set) var maxConcurrent = 0
 
@@ -44,6 +46,9 @@ public actor InMemoryUnitExecutor: UnitExecutor {
     public func setOutputs(_ unit: String, _ values: UnitOutputs) { outputs[unit] = values }
     /// Makes a unit's apply and destroy fail (or succeed again).
     public func setFailing(_ units: Set<String>) { failing = units }
+    /// Makes the applies of `units` hang until stopped: by their job's timeout (``UnitJob/withinTimeout(_:)``, then
+    /// they fail with `.timedOut`) or by cancellation (`.cancelled`).
+    public func setHanging(_ units: Set<String>) { hanging = units }
     /// Makes every call take `delay`.
     public func setDelay(_ delay: Duration) { self.delay = delay }
     /// Makes `plan` of `unit` report `summary` (by default every plan adds one resource).
@@ -79,10 +84,21 @@ public actor InMemoryUnitExecutor: UnitExecutor {
     }
 
     public func apply(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) -> UnitOutputs {
+        guard hanging.contains(job.unit) else { return try await applyNow(job, progress: progress) }
+        return try await job.withinTimeout { () async throws(UnitFailure) -> UnitOutputs in
+            try await self.applyNow(job, progress: progress)
+        }
+    }
+
+    private func applyNow(_ job: UnitJob, progress: @escaping @Sendable (UnitPhase) -> Void) async throws(UnitFailure) -> UnitOutputs {
         begin("apply", job)
         defer { end() }
         progress(.`init`)
         progress(.apply)
+        if hanging.contains(job.unit) {
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+            throw UnitFailure(.cancelled, phase: .apply, "cancelled while applying", logTail: ["Applying…"], stopNote: "the apply was stopped")
+        }
         await pause()
         if failing.contains(job.unit) {
             throw UnitFailure(.terraform, phase: .apply, "provider rejected the request", logTail: ["Error: invalid value"])

@@ -14,6 +14,8 @@ public struct UnitFailure: Error, Hashable, Sendable {
         case kubernetes
         /// A reviewed plan no longer matches (the state moved since, or the saved plan is gone): nothing was applied.
         case stalePlan
+        /// The operation ran past the unit's timeout (``UnitJob/timeout``) and was stopped.
+        case timedOut
     }
 
     /// The kind of failure.
@@ -29,11 +31,16 @@ public struct UnitFailure: Error, Hashable, Sendable {
     /// For a Kubernetes unit that applied objects before it failed (an app whose Application turned `Degraded`), what
     /// it applied: recorded, so that removing or destroying the unit deletes it.
     public var inventory: [String]?
+    /// For a `.cancelled` failure, how the running step was stopped, as a clause safe to show ("Terraform was
+    /// interrupted (SIGINT) and stopped"); nil when the executor has nothing to add. A timeout's message ends with it.
+    public var stopNote: String?
 
     /// Creates a failure.
     public init(
-        _ code: Code, phase: UnitPhase, _ message: String, logTail: [String] = [], logPath: String? = nil, inventory: [String]? = nil
+        _ code: Code, phase: UnitPhase, _ message: String, logTail: [String] = [], logPath: String? = nil, inventory: [String]? = nil,
+        stopNote: String? = nil
     ) {
+        self.stopNote = stopNote
         self.inventory = inventory
         self.code = code
         self.phase = phase

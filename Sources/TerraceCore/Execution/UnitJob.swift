@@ -21,13 +21,18 @@ public struct UnitJob: Hashable, Sendable {
     /// The objects the unit applied last time (``UnitRecord/inventory``); a Kubernetes unit deletes those it no longer
     /// renders.
     public var inventory: [String]
+    /// How long one operation of the job (``UnitExecutor/plan(_:progress:)``, ``UnitExecutor/apply(_:progress:)``…,
+    /// every command or request it makes included) may run; then it is stopped and fails with `.timedOut`
+    /// (``withinTimeout(_:)``). The unit's `timeout:`, else the project's, else ``UnitTimeout/standard``.
+    public var timeout: Duration
 
     /// Creates a job.
     public init(
         runID: String, infrastructure: String, unit: String, module: ResolvedModule, inputs: [String: Value],
         cloud: CloudSettings, backend: BackendSettings, lockTimeoutSeconds: Int = 0, existingCluster: ExistingCluster? = nil,
-        inventory: [String] = []
+        inventory: [String] = [], timeout: Duration = UnitTimeout.standard
     ) {
+        self.timeout = timeout
         self.existingCluster = existingCluster
         self.inventory = inventory
         self.runID = runID

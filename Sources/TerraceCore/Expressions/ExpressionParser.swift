@@ -11,9 +11,16 @@ struct ExpressionParser {
     /// How many names each open template `for` directive bound.
     private var templateLoopBindings: [Int] = []
     private var depth = 0
+    /// How many operators and steps are chained at this point (`a + b + c`, `x[0][0]`): each makes the tree deeper.
+    private var chained = 0
+    /// How many template `if` and `for` directives are open.
+    private var openDirectives = 0
 
     /// How deep expressions may nest before the parser gives up (keeps hostile input from exhausting the stack).
     static let maximumDepth = 64
+    /// How many operators and steps may be chained in one expression, nested ones included: evaluating and walking
+    /// the expression recurse once per link.
+    static let maximumChain = 256
 
     init(text: String, origin: SourceLocation) {
         self.init(scalars: Array(text.unicodeScalars), origin: origin)
@@ -146,14 +153,19 @@ struct ExpressionParser {
         let directive: Directive
         switch keyword {
         case "if":
+            try openDirective(at: location)
             skipSpace()
             directive = .ifStart(try parseExpression())
         case "else": directive = .elseBranch
-        case "endif": directive = .endIf
+        case "endif":
+            directive = .endIf
+            openDirectives = max(0, openDirectives - 1)
         case "endfor":
             directive = .endFor
+            openDirectives = max(0, openDirectives - 1)
             if let bound = templateLoopBindings.popLast() { locals.removeLast(bound) }
         case "for":
+            try openDirective(at: location)
             let (keyName, valueName) = try loopNames()
             let collection = try parseExpression()
             directive = .forStart(keyName: keyName, valueName: valueName, collection: collection)
@@ -173,6 +185,14 @@ struct ExpressionParser {
             throw error("expected `}` to close the `%{` at \(location.lineColumn), found \(describeHere())")
         }
         return .directive(directive, location: location, stripBefore: stripBefore, stripAfter: stripAfter)
+    }
+
+    /// Counts one more open `if` or `for` directive, failing once they nest too deeply.
+    private mutating func openDirective(at location: SourceLocation) throws(ExpressionError) {
+        openDirectives += 1
+        guard openDirectives <= Self.maximumDepth else {
+            throw ExpressionError(at: location, "template directives nested more than \(Self.maximumDepth) deep")
+        }
     }
 
     /// Applies `~` strip markers: a marker removes the whitespace of the literal text next to it.
@@ -326,10 +346,13 @@ struct ExpressionParser {
 
     private mutating func parseBinary(minimum: Int) throws(ExpressionError) -> Expression {
         var lhs = try parseUnary()
+        let chainedBefore = chained
+        defer { chained = chainedBefore }
         while true {
             skipSpace()
             guard let (op, length) = binaryOperator(), op.precedence >= minimum else { return lhs }
             let location = locator.location(at: offset)
+            try chain()
             offset += length
             let rhs = try parseBinary(minimum: op.precedence + 1)
             lhs = .binary(op, lhs, rhs, location: location)
@@ -368,13 +391,25 @@ struct ExpressionParser {
         return .unary(op, try parseUnary(), location: location)
     }
 
+    /// Counts one more link of a chain, failing once there are too many.
+    private mutating func chain() throws(ExpressionError) {
+        chained += 1
+        guard chained <= Self.maximumChain else {
+            throw error("expression too long: more than \(Self.maximumChain) operators or steps in a row",
+                hint: "split it into variables or locals")
+        }
+    }
+
     /// Attribute access, indexing and splats after `base`. A splat takes the steps after it as what applies to each
     /// element: every step after `[*]`, only the attribute steps after `.*` (`attributesOnly`, for the legacy form).
     private mutating func parseSteps(on base: Expression, attributesOnly: Bool = false) throws(ExpressionError) -> Expression {
         var each = base
+        let chainedBefore = chained
+        defer { chained = chainedBefore }
         while true {
             let save = offset
             skipSpace()
+            try chain()
             if attributesOnly {
                 guard peek(0) == ".", peek(1) != "*", let step = try parseStep(on: each) else {
                     offset = save

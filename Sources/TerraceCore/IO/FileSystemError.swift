@@ -5,6 +5,8 @@ public struct FileSystemError: Error, Hashable, Sendable, CustomStringConvertibl
         case notFound
         case notADirectory
         case unreadable
+        /// A listing passed its limit (see ``FileSystem/listFiles(under:atMost:)``).
+        case tooManyFiles
     }
 
     /// The kind of failure.
@@ -24,6 +26,7 @@ public struct FileSystemError: Error, Hashable, Sendable, CustomStringConvertibl
         case .notFound: "`\(path)` does not exist"
         case .notADirectory: "`\(path)` is not a directory"
         case .unreadable: "`\(path)` cannot be read"
+        case .tooManyFiles: "`\(path)` holds too many files"
         }
     }
 }

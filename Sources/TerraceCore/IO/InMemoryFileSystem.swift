@@ -15,6 +15,11 @@ public struct InMemoryFileSystem: FileSystem {
         files[RepoPath.normalize(path)] = Array(text.utf8)
     }
 
+    /// Adds or replaces a file of raw bytes.
+    public mutating func write(_ path: String, bytes: [UInt8]) {
+        files[RepoPath.normalize(path)] = bytes
+    }
+
     /// Removes a file.
     public mutating func remove(_ path: String) {
         files[RepoPath.normalize(path)] = nil
@@ -35,6 +40,10 @@ public struct InMemoryFileSystem: FileSystem {
             let hidden = relative.split(separator: "/").dropLast().contains { $0.hasPrefix(".") }
             return hidden ? nil : relative
         }.sorted()
+    }
+
+    public func size(of path: String) -> Int? {
+        files[RepoPath.normalize(path)]?.count
     }
 
     public func kind(of path: String) -> FileKind? {

@@ -2,7 +2,7 @@ import Yams
 
 extension ManifestDecoder {
     /// The keys every built-in section accepts besides its own settings.
-    static let commonSectionKeys = ["module", "inputs", "dependsOn"]
+    static let commonSectionKeys = ["module", "inputs", "dependsOn", "timeout"]
 
     /// Decodes a `kind: Infrastructure` document. A document with problems still yields what could be
     /// decoded (so that its units are validated too), with `isComplete` false.
@@ -50,6 +50,8 @@ extension ManifestDecoder {
             reader.error(documentLocation, "infrastructure `\(name)` has no `cloud` section", hint: "add `cloud: {provider: aws, region: eu-west-1}`")
         }
 
+        // A templated `module:` may reference the infrastructure's name, region and variables, and the project's.
+        let scope = Self.moduleScope(name: name, vars: vars, cloud: cloud, project: project, file: reader.file)
         var units: [UnitSpec] = []
         var bucket = Self.defaultBucket(project: project.name, infrastructure: name)
         // `kubernetes: {existing: …}` names a cluster Terrace does not create: no `kubernetes` unit.
@@ -74,13 +76,13 @@ extension ManifestDecoder {
         for section in BuiltinSection.allCases {
             guard let entry = byKey[section.rawValue], present.contains(section) else { continue }
             let errorsBefore = reader.diagnostics.count
-            if let unit = decodeSection(section, entry: entry, present: present, cloud: cloud, bucket: &bucket) {
+            if let unit = decodeSection(section, entry: entry, present: present, cloud: cloud, scope: scope, bucket: &bucket) {
                 units.append(unit)
             }
             if reader.diagnostics.count != errorsBefore { incomplete.insert(section.rawValue) }
         }
         if let entry = byKey["units"] {
-            units += decodeUnits(entry.value, present: present)
+            units += decodeUnits(entry.value, present: present, scope: scope)
         }
         let hasCluster = present.contains(.kubernetes) || existingCluster != nil
         let addonsEntries = byKey["addons"].flatMap { entry -> [NodeReader.Entry]? in
@@ -188,7 +190,7 @@ extension ManifestDecoder {
     /// Decodes one built-in section into its unit, mapping the section's settings onto the module's inputs.
     private mutating func decodeSection(
         _ section: BuiltinSection, entry: NodeReader.Entry, present: Set<BuiltinSection>, cloud: CloudSettings,
-        bucket: inout String
+        scope: InputRenderer, bucket: inout String
     ) -> UnitSpec? {
         let what = section.rawValue
         guard let entries = reader.mapping(entry.value, what) else { return nil }
@@ -303,9 +305,16 @@ extension ManifestDecoder {
             }
         }
 
-        if let item = settings["module"], let source = decodeModuleSource(item.value, "\(what).module") {
-            unit.module = source
-            unit.moduleLocation = reader.location(of: item.value)
+        if let item = settings["module"] {
+            let decoded = decodeUnitModule(item.value, "\(what).module", scope: scope)
+            if let source = decoded.source {
+                unit.module = source
+                unit.moduleLocation = reader.location(of: item.value)
+            }
+            unit.moduleTemplate = decoded.template
+        }
+        if let item = settings["timeout"] {
+            unit.timeout = decodeTimeout(item.value, "\(what).timeout")
         }
         if let item = settings["dependsOn"], let names = reader.stringList(item.value, "\(what).dependsOn") {
             unit.dependsOn += names
@@ -364,7 +373,7 @@ extension ManifestDecoder {
     }
 
     /// Decodes the `units` list.
-    private mutating func decodeUnits(_ node: Node, present: Set<BuiltinSection>) -> [UnitSpec] {
+    private mutating func decodeUnits(_ node: Node, present: Set<BuiltinSection>, scope: InputRenderer) -> [UnitSpec] {
         guard case .sequence(let sequence) = node else {
             reader.error(node, "`units` must be a list, got \(reader.describe(node))")
             return []
@@ -373,7 +382,7 @@ extension ManifestDecoder {
         for (index, item) in sequence.enumerated() {
             let what = "units[\(index)]"
             guard let entries = reader.mapping(item, what) else { continue }
-            reader.checkKeys(entries, allowed: ["name", "module", "dependsOn", "inputs"], in: what)
+            reader.checkKeys(entries, allowed: ["name", "module", "dependsOn", "inputs", "timeout"], in: what)
             let byKey = Dictionary(entries.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
             let location = reader.location(of: item)
             guard let nameEntry = byKey["name"], let name = reader.string(nameEntry.value, "\(what).name") else {
@@ -391,9 +400,10 @@ extension ManifestDecoder {
                         : "`\(name)` starts references to the manifest itself")
             }
             var source: ModuleSource?
+            var moduleTemplate: String?
             var moduleLocation = location
             if let moduleEntry = byKey["module"] {
-                source = decodeModuleSource(moduleEntry.value, "\(name).module")
+                (source, moduleTemplate) = decodeUnitModule(moduleEntry.value, "\(name).module", scope: scope)
                 moduleLocation = reader.location(of: moduleEntry.value)
             } else {
                 reader.error(nameLocation, "unit `\(name)` has no `module`", hint: "add `module: ./modules/\(name)`")
@@ -401,6 +411,10 @@ extension ManifestDecoder {
             var unit = UnitSpec(
                 name: name, kind: .custom, location: nameLocation, module: source ?? .local(""),
                 moduleLocation: moduleLocation)
+            unit.moduleTemplate = moduleTemplate
+            if let entry = byKey["timeout"] {
+                unit.timeout = decodeTimeout(entry.value, "\(name).timeout")
+            }
             if let entry = byKey["dependsOn"], let names = reader.stringList(entry.value, "\(name).dependsOn") {
                 unit.dependsOn = names
             }

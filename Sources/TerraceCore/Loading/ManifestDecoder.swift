@@ -20,9 +20,10 @@ struct ManifestDecoder {
         self.reader = NodeReader(file: RepoPath.relative(path, to: root) ?? path)
     }
 
-    static let projectKeys = ["kind", "name", "vars", "terraform", "prune", "apps"]
+    static let projectKeys = ["kind", "name", "vars", "terraform", "prune", "apps", "timeout", "apiVersion", "limits"]
     static let infrastructureKeys = [
         "kind", "name", "vars", "drift", "approval", "cloud", "backend", "network", "domain", "kubernetes", "addons", "units", "apps",
+        "apiVersion",
     ]
 
     /// The value of the document's `kind` key, if it is a mapping with a string `kind`.
@@ -52,6 +53,7 @@ struct ManifestDecoder {
             case "prune": project.prune = reader.bool(entry.value, "prune") ?? false
             case "terraform": project.terraform = decodeTerraform(entry.value)
             case "apps": project.apps = decodeApps(entry.value, inProject: true)
+            case "timeout": project.timeout = decodeTimeout(entry.value, "timeout")
             default: break
             }
         }
@@ -66,12 +68,9 @@ struct ManifestDecoder {
             switch entry.key {
             case "binary":
                 guard let text = reader.string(entry.value, "terraform.binary") else { continue }
-                if let binary = TerraformSettings.Binary(rawValue: text) {
-                    settings.binary = binary
-                } else {
-                    reader.error(
-                        entry.value, "unknown Terraform binary `\(text)`",
-                        hint: "use `terraform` or `tofu`")
+                switch TerraformSettings.Binary.parse(text) {
+                case .success(let binary): settings.binary = binary
+                case .failure(let problem): reader.error(entry.value, problem.message, hint: problem.hint)
                 }
             case "parallelism":
                 settings.parallelism = reader.integer(entry.value, "terraform.parallelism", in: 1...64) ?? 4

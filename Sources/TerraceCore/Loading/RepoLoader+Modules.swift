@@ -78,6 +78,12 @@ extension RepoLoader {
             }
             return .success((RepoPath.join(builtinModules, path), "builtin:\(path)"))
         case .local(let path):
+            // `../` is refused when decoding; a symbolic link could still lead outside, so follow the links.
+            guard RepoPath.isInside(fileSystem.resolvingSymbolicLinks(path), root: fileSystem.resolvingSymbolicLinks(root)) else {
+                return .failure(ModuleProblem(
+                    message: "module path `\(RepoPath.relative(path, to: root) ?? path)` leaves the repository through a symbolic link",
+                    hint: "modules must live inside the repository; copy the module in instead of linking to it"))
+            }
             return .success((path, RepoPath.relative(path, to: root) ?? path))
         case .kubernetes(let kind):
             return .success((root, "kubernetes:\(kind.rawValue)"))
@@ -85,7 +91,9 @@ extension RepoLoader {
             switch checkouts[GitModuleSource(url: git.url, ref: git.ref)] {
             case .success(let checkout):
                 let directory = git.subdirectory.isEmpty ? checkout : RepoPath.join(checkout, git.subdirectory)
-                guard RepoPath.isInside(directory, root: checkout) else {
+                guard RepoPath.isInside(directory, root: checkout),
+                    RepoPath.isInside(fileSystem.resolvingSymbolicLinks(directory), root: fileSystem.resolvingSymbolicLinks(checkout))
+                else {
                     return .failure(ModuleProblem(message: "git module subdirectory leaves the repository"))
                 }
                 return .success((directory, git.description))

@@ -9,12 +9,18 @@ public struct RepoLoader: Sendable {
     public var builtinModules: String?
     /// Fetches `git::` module sources; without one, git sources are an error.
     public var fetcher: (any ModuleFetcher)?
+    /// What a repository may cost to load, unless its `terrace.yaml` sets other limits.
+    public var limits: RepositoryLimits
 
     /// Creates a loader.
-    public init(fileSystem: any FileSystem, builtinModules: String?, fetcher: (any ModuleFetcher)? = nil) {
+    public init(
+        fileSystem: any FileSystem, builtinModules: String?, fetcher: (any ModuleFetcher)? = nil,
+        limits: RepositoryLimits = .defaults
+    ) {
         self.fileSystem = fileSystem
         self.builtinModules = builtinModules
         self.fetcher = fetcher
+        self.limits = limits
     }
 
     /// The project file's name, at the repository root.
@@ -23,16 +29,21 @@ public struct RepoLoader: Sendable {
     /// Loads the repository at `root` (an absolute folder).
     public func load(_ root: String) async -> LoadResult {
         let root = RepoPath.normalize(root)
-        var diagnostics: [Diagnostic] = []
+        // Step 0: the limits (terrace.yaml may set them), then what the repository holds, before reading it.
+        let (limits, limitProblems) = projectLimits(root: root)
+        var diagnostics = limitProblems
         let files: [String]
         do {
-            files = try fileSystem.listFiles(under: root)
+            files = try fileSystem.listFiles(under: root, atMost: limits.maximumFiles)
         } catch {
-            return LoadResult(repository: nil, diagnostics: [.error(SourceLocation(file: root), error.description)])
+            return LoadResult(repository: nil, diagnostics: diagnostics + [Self.listingDiagnostic(error, root: root, limits: limits)])
+        }
+        if let problem = checkTotalSize(root: root, files: files, limits: limits) {
+            return LoadResult(repository: nil, diagnostics: diagnostics + [problem])
         }
 
         // Step 1: parse every YAML file; keep the documents that are Terrace's.
-        let documents = parseDocuments(root: root, files: files, diagnostics: &diagnostics)
+        let documents = parseDocuments(root: root, files: files, limits: limits, diagnostics: &diagnostics)
 
         // Step 2: the project (terrace.yaml at the root), then every infrastructure.
         let defaultName = NameRules.checkName(RepoPath.lastComponent(of: root)) == nil
@@ -103,16 +114,30 @@ public struct RepoLoader: Sendable {
         let node: Node
     }
 
-    private func parseDocuments(root: String, files: [String], diagnostics: inout [Diagnostic]) -> [Document] {
+    private func parseDocuments(root: String, files: [String], limits: RepositoryLimits, diagnostics: inout [Diagnostic]) -> [Document] {
         var documents: [Document] = []
+        var documentCount = 0
         for relative in files where relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") {
             let path = RepoPath.join(root, relative)
-            guard let text = try? fileSystem.readText(path) else {
-                diagnostics.append(.error(SourceLocation(file: relative), "cannot read file"))
+            let text: String
+            let isTerraces: Bool
+            switch readManifest(path: path, relative: relative, limits: limits) {
+            case .skipped: continue
+            case .refused(let problem):
+                diagnostics.append(problem)
                 continue
+            case .text(let read, let terraces):
+                text = read
+                isTerraces = terraces
             }
-            let looksLikeManifest = text.contains("kind") || relative == Self.projectFile
-            guard looksLikeManifest else { continue }
+            // A Terrace-looking file's YAML problems are errors; other tools' files are only skipped.
+            switch YAMLBudget(limits: limits, file: relative).check(Array(text.utf8), documentsBefore: documentCount) {
+            case .failure(let problem):
+                if isTerraces { diagnostics.append(problem) }
+                continue
+            case .success(let usage):
+                if isTerraces { documentCount += usage.documents }
+            }
             let nodes: [Node]
             do {
                 // compose_all parses lazily and keeps a syntax error on the sequence instead of throwing it.
@@ -122,9 +147,7 @@ public struct RepoLoader: Sendable {
                 if let error = sequence.error { throw error }
                 nodes = parsed
             } catch {
-                if mentionsTerraceKind(text) || relative == Self.projectFile {
-                    diagnostics.append(Self.diagnostic(for: error, file: relative))
-                }
+                if isTerraces { diagnostics.append(Self.diagnostic(for: error, file: relative, text: text)) }
                 continue
             }
             for node in nodes {
@@ -133,10 +156,16 @@ public struct RepoLoader: Sendable {
                         diagnostics.append(
                             .error(SourceLocation(file: relative, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1),
                                 "terrace.yaml has no `kind: Project`", hint: "add `kind: Project` at the top"))
+                    } else if let warning = Self.kindlessWarning(node, file: relative) {
+                        diagnostics.append(warning)
                     }
                     continue
                 }
                 if kind == "Infrastructure" || kind == "Project" {
+                    if let problem = Self.apiVersionProblem(node, file: relative) {
+                        diagnostics.append(problem)
+                        continue
+                    }
                     documents.append(Document(path: path, relativePath: relative, kind: kind, node: node))
                 } else if let suggestion = Suggestions.closest(to: kind, in: ["Infrastructure", "Project"]) {
                     let mark = kindNode.mark
@@ -150,29 +179,39 @@ public struct RepoLoader: Sendable {
         return documents
     }
 
-    private func mentionsTerraceKind(_ text: String) -> Bool {
-        text.contains("kind: Infrastructure") || text.contains("kind: Project")
-            || text.contains("kind: \"Infrastructure\"") || text.contains("kind: 'Infrastructure'")
-    }
-
     /// A YAML syntax error as a diagnostic with the parser's line and column.
-    static func diagnostic(for error: any Error, file: String) -> Diagnostic {
+    /// `text` (the file's) places the error inside the file: libyaml's mark can be one line past the end of a file
+    /// without a final newline, and a reader error has only a byte offset.
+    static func diagnostic(for error: any Error, file: String, text: String = "") -> Diagnostic {
         guard let yamlError = error as? YamlError else {
             return .error(SourceLocation(file: file), "invalid YAML")
         }
+        let lines = text.utf8.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
         switch yamlError {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
             var message = "invalid YAML: \(problem)"
             if let context { message += " \(context.text)" }
+            if !text.isEmpty && mark.line > lines {
+                // Past the end: the end of the last line.
+                let last = text.split(separator: "\n", omittingEmptySubsequences: false).last.map { $0.count + 1 } ?? 1
+                return .error(SourceLocation(file: file, line: lines, column: last), message)
+            }
             return .error(SourceLocation(file: file, line: mark.line, column: mark.column), message)
         case .duplicatedKeysInMapping(let duplicates, let context):
             let names = duplicates.map { "`\($0)`" }.joined(separator: ", ")
             return .error(
                 SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
                 "duplicate key \(names) in a mapping", hint: "each key may appear once; merge the entries")
-        case .reader(let problem, _, _, _):
-            return .error(SourceLocation(file: file), "unreadable YAML: \(problem)")
+        case .reader(let problem, let offset, _, _):
+            guard let offset, offset >= 0, offset <= text.utf8.count else {
+                return .error(SourceLocation(file: file), "unreadable YAML: \(problem)")
+            }
+            let before = text.utf8.prefix(offset)
+            let line = before.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+            let lineStart = before.lastIndex(of: UInt8(ascii: "\n")).map { before.index(after: $0) } ?? before.startIndex
+            let column = String(decoding: before[lineStart...], as: UTF8.self).unicodeScalars.count + 1
+            return .error(SourceLocation(file: file, line: line, column: column), "unreadable YAML: \(problem)")
         default:
             return .error(SourceLocation(file: file), "invalid YAML")
         }

@@ -13,6 +13,9 @@ public struct Project: Hashable, Sendable {
     /// Apps common to every infrastructure with a cluster (`apps:` in `terrace.yaml`), each optionally limited to
     /// named infrastructures.
     public var apps: [ProjectApp] = []
+    /// The project's `timeout:`: how long one operation of a unit may run when the unit sets no `timeout:` of its own;
+    /// nil for ``UnitTimeout/standard``.
+    public var timeout: Located<Duration>?
 
     /// Creates project settings.
     public init(
@@ -27,5 +30,11 @@ public struct Project: Hashable, Sendable {
         self.terraform = terraform
         self.prune = prune
         self.location = location
+    }
+
+    /// How long one operation (plan, apply, destroy) of `unit` may run: its `timeout:`, else the project's, else
+    /// ``UnitTimeout/standard`` (60 minutes).
+    public func timeout(for unit: UnitSpec?) -> Duration {
+        unit?.timeout?.value ?? timeout?.value ?? UnitTimeout.standard
     }
 }

@@ -40,6 +40,11 @@ public struct UnitSpec: Hashable, Sendable {
     public var inputs: [String: InputValue]
     /// Where each input's key is written (for "not declared" errors).
     public var inputKeyLocations: [String: SourceLocation]
+    /// The unit's own `timeout:` (how long one of its operations may run), when it sets one; see
+    /// ``Project/timeout(for:)`` for the one that applies.
+    public var timeout: Located<Duration>?
+    /// The `module:` as written when it holds `${…}` expressions (evaluated into ``module`` for this infrastructure).
+    public var moduleTemplate: String?
 
     /// Creates a unit.
     public init(

@@ -26,7 +26,8 @@ extension Planner {
                 pending.append((infraIndex, unitIndex, UnitJob(
                     runID: runID, infrastructure: infrastructure.name, unit: unit.name, module: module, inputs: inputs,
                     cloud: infrastructure.cloud, backend: infrastructure.backend, existingCluster: infrastructure.existingCluster,
-                    inventory: records[infrastructure.name]?.units[unit.name]?.inventory ?? [])))
+                    inventory: records[infrastructure.name]?.units[unit.name]?.inventory ?? [],
+                    timeout: repository.project.timeout(for: unit))))
             }
         }
         let jobs = pending

@@ -23,6 +23,34 @@ public actor InMemoryServiceStore: ServiceStore {
     public func infrastructure(_ name: String) throws(ServiceStoreError) -> InfrastructureStatus? { statuses[name] }
     public func saveInfrastructure(_ status: InfrastructureStatus) throws(ServiceStoreError) { statuses[status.name] = status }
     public func deleteInfrastructure(_ name: String) throws(ServiceStoreError) { statuses[name] = nil }
+
+    public func updateSource(
+        initial: SourceStatus, _ change: @Sendable (inout SourceStatus) -> Void
+    ) throws(ServiceStoreError) -> SourceStatus {
+        var status = sourceStatus ?? initial
+        change(&status)
+        sourceStatus = status
+        return status
+    }
+
+    public func updateInfrastructure(
+        _ name: String, _ change: @Sendable (inout InfrastructureStatus) -> Void
+    ) throws(ServiceStoreError) -> InfrastructureStatus {
+        let before = statuses[name]
+        var status = before ?? InfrastructureStatus(name: name)
+        change(&status)
+        if status != (before ?? InfrastructureStatus(name: name)) { statuses[name] = status }
+        return status
+    }
+
+    public func pruneRuns(_ retention: RunRetention, now: Date) throws(ServiceStoreError) -> [String] {
+        let pruned = retention.prunable(Array(allRuns.values), now: now)
+        for id in pruned {
+            allRuns[id] = nil
+            allLogs[id] = nil
+        }
+        return pruned
+    }
     public func saveRun(_ run: ServiceRun) throws(ServiceStoreError) { allRuns[run.id] = run }
     public func run(_ id: String) throws(ServiceStoreError) -> ServiceRun? { allRuns[id] }
 

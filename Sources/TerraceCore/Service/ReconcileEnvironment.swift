@@ -35,6 +35,8 @@ public struct ReconcileError: Error, Hashable, Sendable, CustomStringConvertible
         case state
         /// Terraform cannot be run.
         case setup
+        /// A step (a git fetch or checkout) did not finish within its time limit and was stopped.
+        case timeout
     }
 
     /// The kind of failure.

@@ -38,7 +38,7 @@ extension Reconciler {
             jobs[unit.name] = UnitJob(
                 runID: runID, infrastructure: name, unit: unit.name, module: module, inputs: inputs,
                 cloud: infrastructure.cloud, backend: infrastructure.backend, existingCluster: infrastructure.existingCluster,
-                inventory: record.units[unit.name]?.inventory ?? [])
+                inventory: record.units[unit.name]?.inventory ?? [], timeout: repository.project.timeout(for: unit))
         }
         let names = jobs.keys.sorted()
         let results = await Planner.summaries(

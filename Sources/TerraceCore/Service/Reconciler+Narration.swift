@@ -96,22 +96,31 @@ extension Reconciler {
         for infrastructure in repository.infrastructures {
             let name = infrastructure.name
             guard !stopping, !isBusy(name), discardedRevisions[name] != revision else { continue }
-            var status = known[name] ?? InfrastructureStatus(name: name)
-            let settled = status.lastAppliedRevision == revision && status.conditions.isTrue(.ready)
-                && status.conditions.condition(.reconciling) == nil
-            // A run of another replica (running, or waiting for approval) reports its own progress.
-            let reason = status.conditions.condition(.reconciling)?.reason
-            if settled || reason == .progressing || reason == .awaitingApproval { continue }
-            status.file = infrastructure.file
-            let graph = repository.graphs[name] ?? UnitGraph.build(infrastructure).0
-            for unit in graph.units where !status.units.contains(where: { $0.name == unit }) {
-                status.updateUnit(unit) { _ in }
-            }
+            if let status = known[name], Self.reportsItself(status, at: revision) { continue }
+            let file = infrastructure.file
+            let units = (repository.graphs[name] ?? UnitGraph.build(infrastructure).0).units
             let message = readingMessage(infrastructure)
-            status.conditions.markStep(message, reason: .readingRecord, at: now)
-            try? await store.saveInfrastructure(status)
+            // Checked again within the atomic update: another replica may have started a run meanwhile.
+            let updated = try? await store.updateInfrastructure(name) { status in
+                guard !Self.reportsItself(status, at: revision) else { return }
+                status.file = file
+                for unit in units where !status.units.contains(where: { $0.name == unit }) {
+                    status.updateUnit(unit) { _ in }
+                }
+                status.conditions.markStep(message, reason: .readingRecord, at: now)
+            }
+            guard updated?.conditions.condition(.reconciling)?.reason == .readingRecord else { continue }
             narrate(ReconcileStep(.readingRecord, level: .debug, infrastructure: name, revision: revision, message: message))
         }
+    }
+
+    /// Whether `status` needs no announcement at `revision`: settled there, or a run (of any replica; running, or
+    /// waiting for approval) reports its own progress.
+    nonisolated static func reportsItself(_ status: InfrastructureStatus, at revision: String) -> Bool {
+        let settled = status.lastAppliedRevision == revision && status.conditions.isTrue(.ready)
+            && status.conditions.condition(.reconciling) == nil
+        let reason = status.conditions.condition(.reconciling)?.reason
+        return settled || reason == .progressing || reason == .awaitingApproval
     }
 
     /// Counts a failed read of `infrastructure`'s record and schedules the next one, unless the sync that asked is

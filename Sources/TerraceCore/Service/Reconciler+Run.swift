@@ -263,11 +263,9 @@ extension Reconciler {
         }
     }
 
-    /// Updates the stored status of `name` (one writer at a time in this replica).
+    /// Updates the stored status of `name` atomically among every replica (see ``ServiceStore/updateInfrastructure(_:_:)``).
     func updateStatus(_ name: String, _ change: @Sendable (inout InfrastructureStatus) -> Void) async {
-        var status = (try? await store.infrastructure(name)) ?? InfrastructureStatus(name: name)
-        change(&status)
-        try? await store.saveInfrastructure(status)
+        _ = try? await store.updateInfrastructure(name, change)
     }
 
     /// The statuses after `run`: each unit's conditions from its result, the infrastructure's from the run.

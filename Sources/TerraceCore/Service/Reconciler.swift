@@ -30,6 +30,9 @@ public actor Reconciler {
     /// How many runs each infrastructure has started: a record read before a run started is out of date.
     var runsStarted: [String: Int] = [:]
     var syncing = false
+    /// When the sync in progress last made progress (started, fetched, validated, planned an infrastructure); nil
+    /// when no sync runs.
+    var syncProgressAt: Date?
     var syncAgain: ServiceRun.Trigger?
     var checkingDrift = false
     var stopping = false
@@ -98,6 +101,7 @@ public actor Reconciler {
             return
         }
         syncing = true
+        madeProgress()
         var next: ServiceRun.Trigger? = trigger
         while let current = next, !stopping {
             await syncOnce(current)
@@ -105,6 +109,19 @@ public actor Reconciler {
             syncAgain = nil
         }
         syncing = false
+        syncProgressAt = nil
+    }
+
+    /// Notes that the sync in progress made progress (for ``syncStall(now:)``).
+    func madeProgress() {
+        syncProgressAt = Date()
+    }
+
+    /// How long the sync in progress has gone without progress at `now`, or nil when no sync runs: a liveness
+    /// probe fails when this grows past a bound (a hanging step, or CPU-bound work that never ends).
+    public func syncStall(now: Date) -> Duration? {
+        guard syncing, let since = syncProgressAt else { return nil }
+        return .milliseconds(Int64(max(0, now.timeIntervalSince(since)) * 1000))
     }
 
     /// Queues a run of `name` at the newest valid revision, even when its plan shows no change
@@ -134,11 +151,20 @@ public actor Reconciler {
         narrate(ReconcileStep(
             .syncStarted, level: routine ? .debug : .info,
             message: "sync (\(trigger.rawValue)): fetching branch \(settings.branch) of \(settings.sourceURL)"))
-        var source = (try? await store.source())
-            ?? SourceStatus(url: settings.sourceURL, branch: settings.branch, path: settings.path)
-        source.url = settings.sourceURL
-        source.branch = settings.branch
-        source.path = settings.path
+        let initial = SourceStatus(url: settings.sourceURL, branch: settings.branch, path: settings.path)
+        var source = StatusEdits((try? await store.source()) ?? initial)
+        let (url, branch, path) = (settings.sourceURL, settings.branch, settings.path)
+        source { source in
+            source.url = url
+            source.branch = branch
+            source.path = path
+        }
+        /// Replays the changes on the stored source status in one atomic update.
+        func save() async {
+            let edits = source
+            _ = try? await store.updateSource(initial: initial) { edits.replay(on: &$0) }
+        }
+        madeProgress()
         let revision: SourceRevision
         do {
             revision = try await environment.fetch()
@@ -147,10 +173,13 @@ public actor Reconciler {
             narrate(ReconcileStep(
                 .fetchFailed, level: .warning,
                 message: "cannot fetch branch \(settings.branch) (\(fetchFailuresInARow) in a row): \(error.message)"))
-            source.conditions.markFailed(.fetchFailed, error.message, at: now)
-            try? await store.saveSource(source)
+            // A fetch that timed out (a git that hangs) stalls the source until one works.
+            let stalled = error.code == .timeout
+            source { $0.conditions.markFailed(.fetchFailed, error.message, stalled: stalled, at: now) }
+            await save()
             return
         }
+        madeProgress()
         fetchFailuresInARow = 0
         observer.fetched(revision)
         let isNew = revision.id != fetchedRevision?.id || revision.id != validRevision
@@ -158,30 +187,37 @@ public actor Reconciler {
             .fetched, level: isNew ? .info : .debug, revision: revision.id,
             message: "fetched branch \(settings.branch) at revision \(revision.short)"))
         fetchedRevision = revision
-        source.fetchedRevision = revision.id
-        source.fetchedRevisionTime = revision.committedAt
-        source.fetchedAt = now
+        source { source in
+            source.fetchedRevision = revision.id
+            source.fetchedRevisionTime = revision.committedAt
+            source.fetchedAt = now
+        }
         let repository: Repository
         switch await loadRepository(revision.id) {
         case .success(let loaded):
             repository = loaded
         case .failure(let failure):
             let errors = failure.diagnostics.filter { $0.severity == .error }.map(\.description)
-            source.errors = errors
             let shown = errors.prefix(3).joined(separator: "; ") + (errors.count > 3 ? "; and \(errors.count - 3) more" : "")
-            source.conditions.markFailed(
-                .validationFailed, "revision \(revision.short) is not valid: \(shown)", stalled: true, at: now)
+            source { source in
+                source.errors = errors
+                source.conditions.markFailed(
+                    .validationFailed, "revision \(revision.short) is not valid: \(shown)", stalled: true, at: now)
+            }
             narrate(ReconcileStep(
                 .invalid, level: .warning, revision: revision.id,
                 message: "revision \(revision.short) is not valid (\(errors.count) error\(errors.count == 1 ? "" : "s")): \(shown)"))
-            try? await store.saveSource(source)
+            await save()
             return
         }
+        madeProgress()
         validRevision = revision.id
-        source.validRevision = revision.id
-        source.errors = []
-        source.conditions.markReady("revision \(revision.short) fetched and valid", at: now)
-        try? await store.saveSource(source)
+        source { source in
+            source.validRevision = revision.id
+            source.errors = []
+            source.conditions.markReady("revision \(revision.short) fetched and valid", at: now)
+        }
+        await save()
         let count = repository.infrastructures.count
         narrate(ReconcileStep(
             .validated, level: isNew ? .info : .debug, revision: revision.id,
@@ -193,6 +229,7 @@ public actor Reconciler {
         let records = await records(of: repository.infrastructures)
         var outcomes: [Outcome] = []
         for infrastructure in repository.infrastructures {
+            madeProgress()
             outcomes.append(await consider(
                 infrastructure, in: repository, revision: revision.id, trigger: trigger, record: records[infrastructure.name],
                 generation: generation))
@@ -247,11 +284,17 @@ public actor Reconciler {
         return await withTaskGroup(of: PrefetchedRecord.self) { group in
             var results: [String: PrefetchedRecord] = [:]
             for (index, infrastructure) in wanted.enumerated() {
-                if index >= Self.recordReadsAtOnce, let done = await group.next() { results[done.infrastructure] = done }
+                if index >= Self.recordReadsAtOnce, let done = await group.next() {
+                    results[done.infrastructure] = done
+                    madeProgress()
+                }
                 let runs = started[infrastructure.name] ?? 0
                 group.addTask { await PrefetchedRecord.read(infrastructure, from: environment, runsStarted: runs) }
             }
-            for await done in group { results[done.infrastructure] = done }
+            for await done in group {
+                results[done.infrastructure] = done
+                madeProgress()
+            }
             return results
         }
     }
@@ -267,27 +310,34 @@ public actor Reconciler {
     ) async -> Outcome {
         let name = infrastructure.name
         let now = Date()
-        var status = (try? await store.infrastructure(name)) ?? InfrastructureStatus(name: name)
-        status.file = infrastructure.file
+        var status = StatusEdits((try? await store.infrastructure(name)) ?? InfrastructureStatus(name: name))
         let graph = repository.graphs[name] ?? UnitGraph.build(infrastructure).0
-        for unit in graph.units where !status.units.contains(where: { $0.name == unit }) {
-            status.updateUnit(unit) { _ in }
+        let file = infrastructure.file
+        let units = graph.units
+        status { status in
+            status.file = file
+            for unit in units where !status.units.contains(where: { $0.name == unit }) {
+                status.updateUnit(unit) { _ in }
+            }
         }
         let short = revision.prefix(12)
         if pendingRetries.remove(name) != nil {
             enqueue(ReconcileQueue.Item(infrastructure: name, revision: revision, trigger: .retry))
             let message = "queued: retrying an interrupted run; \(queueWait(of: name, revision: revision))"
-            status.conditions.markReconciling(message, reason: .pending, at: now)
-            try? await store.saveInfrastructure(status)
+            status { $0.conditions.markReconciling(message, reason: .pending, at: now) }
+            await save(status)
             narrate(ReconcileStep(.queued, infrastructure: name, revision: revision, message: message))
             return .queued
         }
         if runningRevisions[name] == revision || queue.item(for: name)?.revision == revision {
             // Queued meanwhile (asked for): say so instead of the step this sync announced.
-            if queue.item(for: name)?.revision == revision, status.conditions.condition(.reconciling)?.reason == .readingRecord {
-                status.conditions.markReconciling(
-                    "queued for revision \(short); \(queueWait(of: name, revision: revision))", reason: .pending, at: now)
-                try? await store.saveInfrastructure(status)
+            if queue.item(for: name)?.revision == revision, status.current.conditions.condition(.reconciling)?.reason == .readingRecord {
+                let message = "queued for revision \(short); \(queueWait(of: name, revision: revision))"
+                status { status in
+                    guard status.conditions.condition(.reconciling)?.reason == .readingRecord else { return }
+                    status.conditions.markReconciling(message, reason: .pending, at: now)
+                }
+                await save(status)
             }
             return .busy
         }
@@ -303,8 +353,8 @@ public actor Reconciler {
             guard let message = scheduleRecordRetry(
                 infrastructure, in: repository, revision: revision, trigger: trigger, generation: generation, error: error)
             else { return .busy }
-            status.conditions.markReconciling(message, reason: .retrying, at: now)
-            try? await store.saveInfrastructure(status)
+            status { $0.conditions.markReconciling(message, reason: .retrying, at: now) }
+            await save(status)
             return .retrying
         }
         recordReadSucceeded(name, revision: revision)
@@ -312,7 +362,7 @@ public actor Reconciler {
         switch Planner.plan(infrastructure, in: repository, record: record) {
         case .failure(let failure):
             let message = failure.diagnostics.first.map(\.description) ?? "the plan cannot be made"
-            status.conditions.markFailed(.planFailed, message, stalled: true, at: now)
+            status { $0.conditions.markFailed(.planFailed, message, stalled: true, at: now) }
             narrate(ReconcileStep(
                 .planFailed, level: .warning, infrastructure: name, revision: revision,
                 message: "revision \(short) cannot be planned: \(message)"))
@@ -324,28 +374,30 @@ public actor Reconciler {
                 .planned, infrastructure: name, revision: revision,
                 message: "planned revision \(short): " + changed.map { "`\($0)`" }.joined(separator: ", ") + " changed"))
             // A failure at this very revision is retried at the poll interval or on request, not on every push.
-            let failedHere = status.lastAttemptedRevision == revision && status.conditions.condition(.ready)?.status == .false
+            let failedHere = status.current.lastAttemptedRevision == revision && status.current.conditions.condition(.ready)?.status == .false
             if failedHere && trigger == .push {
-                status.conditions.clearStep()
-                try? await store.saveInfrastructure(status)
+                status { $0.conditions.clearStep() }
+                await save(status)
                 return .failed
             }
             enqueue(ReconcileQueue.Item(infrastructure: name, revision: revision, trigger: trigger))
             guard queue.item(for: name)?.revision == revision || runningRevisions[name] == revision else {
                 // Not queued (the service stops, or a decision on a plan of this revision is awaited).
-                status.conditions.clearStep()
-                try? await store.saveInfrastructure(status)
+                status { $0.conditions.clearStep() }
+                await save(status)
                 return .busy
             }
             let message = "queued for revision \(short): \(changes); \(queueWait(of: name, revision: revision))"
-            status.conditions.markReconciling(message, reason: .pending, at: now)
+            status { $0.conditions.markReconciling(message, reason: .pending, at: now) }
             narrate(ReconcileStep(.queued, infrastructure: name, revision: revision, message: message))
             outcome = .queued
         case .success:
             guard running[name] == nil else { return .busy }
-            let wasApplied = status.lastAppliedRevision == revision
-            status.markApplied(revision: revision, record: record, units: graph.units, at: now)
-            status.conditions.clearStep()
+            let wasApplied = status.current.lastAppliedRevision == revision
+            status { status in
+                status.markApplied(revision: revision, record: record, units: units, at: now)
+                status.conditions.clearStep()
+            }
             narrate(ReconcileStep(
                 .planned, level: wasApplied ? .debug : .info, infrastructure: name, revision: revision,
                 message: wasApplied
@@ -353,28 +405,33 @@ public actor Reconciler {
                     : "planned revision \(short): no change; applied without a run"))
             outcome = .upToDate
         }
-        try? await store.saveInfrastructure(status)
+        await save(status)
         return outcome
     }
+
+    /// Replays `edits` on the stored status of their infrastructure in one atomic update.
+    private func save(_ edits: StatusEdits<InfrastructureStatus>) async {
+        _ = try? await store.updateInfrastructure(edits.current.name) { edits.replay(on: &$0) }
+    }
+
 
     /// Infrastructures with a status but no manifest any more: destroyed when the project prunes, else reported.
     private func considerRemoved(repository: Repository, revision: String) async {
         let known = (try? await store.infrastructures()) ?? []
         let now = Date()
-        for var status in known where repository.infrastructure(named: status.name) == nil {
+        for status in known where repository.infrastructure(named: status.name) == nil {
             guard running[status.name] == nil, !queue.contains(status.name) else { continue }
             if repository.project.prune, let applied = status.lastAppliedRevision ?? status.lastAttemptedRevision {
                 enqueue(ReconcileQueue.Item(infrastructure: status.name, operation: "destroy", revision: applied, trigger: .prune))
                 let message = "removed from the repository: queued for destruction; \(queueWait(of: status.name, revision: applied))"
-                status.conditions.markReconciling(message, reason: .removed, at: now)
+                await updateStatus(status.name) { $0.conditions.markReconciling(message, reason: .removed, at: now) }
                 narrate(ReconcileStep(.queued, infrastructure: status.name, revision: applied, message: message))
             } else {
                 guard status.conditions.condition(.ready)?.reason != .removed else { continue }
                 let message = "removed from the repository at revision \(revision.prefix(12)); not destroyed (set `prune: true` in terrace.yaml to destroy it)"
-                status.conditions.markFailed(.removed, message, at: now)
+                await updateStatus(status.name) { $0.conditions.markFailed(.removed, message, at: now) }
                 narrate(ReconcileStep(.removed, level: .warning, infrastructure: status.name, revision: revision, message: message))
             }
-            try? await store.saveInfrastructure(status)
         }
     }
 

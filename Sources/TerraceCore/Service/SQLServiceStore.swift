@@ -89,6 +89,60 @@ public struct SQLServiceStore: ServiceStore {
             [.text(status.name), .text(try Self.encode(status))])
     }
 
+    public func updateSource(
+        initial: SourceStatus, _ change: @Sendable (inout SourceStatus) -> Void
+    ) async throws(ServiceStoreError) -> SourceStatus {
+        try await database.transaction(lock: Self.statusLockKey("(source)")) { statements throws(ServiceStoreError) in
+            let body = try await statements.query("SELECT body FROM terrace_source WHERE id = 1", []).first?.first?.text
+            var status = try body.map { body throws(ServiceStoreError) in try Self.decode(SourceStatus.self, body) } ?? initial
+            change(&status)
+            let updated = try Self.encode(status)
+            if updated != body {
+                try await statements.execute(
+                    "INSERT INTO terrace_source (id, body) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+                    [.text(updated)])
+            }
+            return status
+        }
+    }
+
+    public func updateInfrastructure(
+        _ name: String, _ change: @Sendable (inout InfrastructureStatus) -> Void
+    ) async throws(ServiceStoreError) -> InfrastructureStatus {
+        try await database.transaction(lock: Self.statusLockKey(name)) { statements throws(ServiceStoreError) in
+            let body = try await statements.query("SELECT body FROM terrace_infrastructures WHERE name = ?", [.text(name)]).first?.first?.text
+            let before = try body.map { body throws(ServiceStoreError) in try Self.decode(InfrastructureStatus.self, body) }
+                ?? InfrastructureStatus(name: name)
+            var status = before
+            change(&status)
+            if status != before || (body == nil && status != InfrastructureStatus(name: name)) {
+                try await statements.execute(
+                    "INSERT INTO terrace_infrastructures (name, body) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET body = excluded.body",
+                    [.text(name), .text(try Self.encode(status))])
+            }
+            return status
+        }
+    }
+
+    public func pruneRuns(_ retention: RunRetention, now: Date) async throws(ServiceStoreError) -> [String] {
+        guard retention.isEnabled else { return [] }
+        let runs = try await document(ServiceRun.self, "SELECT body FROM terrace_runs", [])
+        let pruned = retention.prunable(runs, now: now)
+        for id in pruned {
+            try await database.transaction(lock: Self.statusLockKey("(run) " + id)) { statements throws(ServiceStoreError) in
+                try await statements.execute("DELETE FROM terrace_logs WHERE run_id = ?", [.text(id)])
+                try await statements.execute("DELETE FROM terrace_runs WHERE id = ?", [.text(id)])
+            }
+        }
+        return pruned
+    }
+
+    /// The lock key serializing status updates of `name`: not an infrastructure's run lock (``lockKey(_:)``), which a
+    /// run holds for its whole length while it updates its status.
+    static func statusLockKey(_ name: String) -> Int64 {
+        lockKey("status:" + name)
+    }
+
     public func deleteInfrastructure(_ name: String) async throws(ServiceStoreError) {
         try await database.execute("DELETE FROM terrace_infrastructures WHERE name = ?", [.text(name)])
     }

@@ -21,6 +21,21 @@ public protocol ServiceStore: Sendable {
     func infrastructure(_ name: String) async throws(ServiceStoreError) -> InfrastructureStatus?
     /// Saves an infrastructure's status.
     func saveInfrastructure(_ status: InfrastructureStatus) async throws(ServiceStoreError)
+    /// Reads, changes and writes the source's status as one atomic update among every replica sharing the store;
+    /// `change` starts from the stored status, or `initial` when there is none. Returns the status written.
+    @discardableResult
+    func updateSource(
+        initial: SourceStatus, _ change: @Sendable (inout SourceStatus) -> Void
+    ) async throws(ServiceStoreError) -> SourceStatus
+    /// Reads, changes and writes an infrastructure's status as one atomic update among every replica sharing the
+    /// store (no replica's change is lost to another's); `change` starts from the stored status, or an empty one.
+    /// Nothing is written when `change` changes nothing. Returns the status after the change.
+    @discardableResult
+    func updateInfrastructure(
+        _ name: String, _ change: @Sendable (inout InfrastructureStatus) -> Void
+    ) async throws(ServiceStoreError) -> InfrastructureStatus
+    /// Deletes the runs `retention` does not keep at `now`, with their stored logs; returns their ids.
+    func pruneRuns(_ retention: RunRetention, now: Date) async throws(ServiceStoreError) -> [String]
     /// Forgets an infrastructure's status (after it was destroyed); its runs stay.
     func deleteInfrastructure(_ name: String) async throws(ServiceStoreError)
     /// Inserts or replaces a run.
