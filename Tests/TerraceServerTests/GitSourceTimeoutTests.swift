@@ -51,7 +51,7 @@ import TerraceTestSupport
         let git = try Self.fakeGit(in: folder)
         let source = GitSource(
             url: "file://" + folder.appendingPathComponent("origin").path, branch: "main",
-            directory: folder.appendingPathComponent("data").path, timeout: .seconds(5), executable: git)
+            directory: folder.appendingPathComponent("data").path, timeout: .seconds(20), executable: git)
 
         // A working fetch first.
         #expect(try await source.fetch().id == head)
@@ -66,7 +66,7 @@ import TerraceTestSupport
         }
         let error = try #require(caught)
         #expect(error.code == .timedOut)
-        #expect(error.message.contains("git fetch did not finish within 5 s"))
+        #expect(error.message.contains("git fetch did not finish within 20 s"))
 
         // Its child (in git's process group) was killed too.
         let pidText = try String(contentsOfFile: folder.appendingPathComponent("sleep.pid").path, encoding: .utf8)

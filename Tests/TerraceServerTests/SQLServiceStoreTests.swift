@@ -117,7 +117,10 @@ import TerraceTestSupport
     @Test func postgresKeepsEverythingAndLocksAcrossConnections() async throws {
         let server = try await PostgresServer.shared()
         let url = try await server.createDatabase()
-        let configuration = try PostgresConfiguration(url: url)
+        var configuration = try PostgresConfiguration(url: url)
+        // This test is about locks, not start-up time: on a loaded 2-core CI machine, starting two replicas at once
+        // (each creating the tables, one after the other) can take longer than the service's default minute.
+        configuration.startupTimeout = .seconds(300)
         try await PostgresDatabase.with(configuration) { one in
             try await PostgresDatabase.with(configuration) { two in
                 async let storeOne = SQLServiceStore.open(one)
