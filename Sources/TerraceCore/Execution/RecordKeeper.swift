@@ -3,6 +3,9 @@
 actor RecordKeeper {
     private(set) var record: InfrastructureRecord
     private let store: any StateStore
+    /// The last save started: each save waits for it, so the saves land in the order their snapshots were taken
+    /// (two in flight at once could otherwise land older-last and lose a unit's record).
+    private var lastSave: Task<Result<Void, StateStoreError>, Never>?
 
     init(record: InfrastructureRecord, store: any StateStore) {
         self.record = record
@@ -26,15 +29,18 @@ actor RecordKeeper {
     private func save() async throws(StateStoreError) {
         let store = self.store
         let record = self.record
-        let result = await Task.detached { () -> Result<Void, StateStoreError> in
+        let previous = lastSave
+        let save = Task.detached { () -> Result<Void, StateStoreError> in
+            _ = await previous?.value
             do throws(StateStoreError) {
                 try await store.save(record)
                 return .success(())
             } catch {
                 return .failure(error)
             }
-        }.value
-        try result.get()
+        }
+        lastSave = save
+        try await save.value.get()
     }
 
     /// The recorded unit, if any.
