@@ -89,22 +89,6 @@ struct ImageTests {
 
     static func containerName(_ purpose: String) -> String { "terrace-test-\(purpose)-\(UUID().uuidString.prefix(8).lowercased())" }
 
-    static func condition(_ object: [String: Any]?, _ type: String) -> [String: Any]? {
-        (object?["conditions"] as? [[String: Any]])?.first { $0["type"] as? String == type }
-    }
-
-    static func infrastructure(_ container: PodmanContainer, _ name: String, token: String) async throws -> [String: Any] {
-        try #require(try await container.api("/infrastructures/\(name)", token: token)["infrastructure"] as? [String: Any])
-    }
-
-    static func runs(_ container: PodmanContainer, _ name: String, token: String) async throws -> [[String: Any]] {
-        try #require(try await container.api("/runs?infrastructure=\(name)&limit=100", token: token)["runs"] as? [[String: Any]])
-    }
-
-    static func isReady(_ container: PodmanContainer, _ name: String, token: String) async throws -> Bool {
-        condition(try await infrastructure(container, name, token: token), "Ready")?["status"] as? String == "True"
-    }
-
     /// Every file of `examples/quickstart`, by relative path, with the AWS endpoint replaced by `endpoint`.
     static func quickstartFiles(endpoint: String) throws -> [String: String] {
         let base = QuickstartWorkspace.exampleFolder
@@ -202,17 +186,17 @@ struct ImageTests {
 
         // The bundled example reconciles to Ready.
         try await container.waitUntil("the quickstart's infrastructure `demo` to be Ready", timeout: 1_200) {
-            if let failed = try await Self.runs(container, "demo", token: token).first(where: { $0["status"] as? String == "failed" }) {
+            if let failed = try await ServeLifecycleTests.runs(container, "demo", token: token).first(where: { $0["status"] as? String == "failed" }) {
                 throw HarnessError("a run of demo failed: \(failed)")
             }
-            return try await Self.isReady(container, "demo", token: token)
+            return try await ServeLifecycleTests.isReady(container, "demo", token: token)
         }
         let listed = try await container.api("/infrastructures", token: token)
         let names = ((listed["infrastructures"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String }
         #expect(names == ["demo"], "\(listed)")
-        let runs = try await Self.runs(container, "demo", token: token)
+        let runs = try await ServeLifecycleTests.runs(container, "demo", token: token)
         #expect(runs.count == 1 && runs.first?["status"] as? String == "succeeded", "\(runs)")
-        let status = try await Self.infrastructure(container, "demo", token: token)
+        let status = try await ServeLifecycleTests.infrastructure(container, "demo", token: token)
         let units = ((status["units"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String }
         for unit in ["backend", "network", "domain", "kubernetes", "addons", "argocd", "podinfo", "guestbook", "assets"] {
             #expect(units.contains(unit), "\(unit) in \(units)")
@@ -296,19 +280,19 @@ struct ImageTests {
                 try await container.waitUntilReady()
                 var retry: [String: Any] = [:]
                 try await container.waitUntil("the retried run to finish") {
-                    guard let run = try await Self.runs(container, "gamma", token: token).first(where: { $0["trigger"] as? String == "retry" }),
+                    guard let run = try await ServeLifecycleTests.runs(container, "gamma", token: token).first(where: { $0["trigger"] as? String == "retry" }),
                         run["status"] as? String != "running"
                     else { return false }
                     retry = run
                     return true
                 }
                 #expect(retry["status"] as? String == "succeeded", "\(retry)")
-                let runs = try await Self.runs(container, "gamma", token: token)
+                let runs = try await ServeLifecycleTests.runs(container, "gamma", token: token)
                 let interrupted = runs.filter { $0["status"] as? String == "interrupted" }
                 #expect(interrupted.count == 1, "\(runs)")
                 #expect((interrupted.first?["message"] as? String)?.contains("interrupted") == true, "\(interrupted)")
                 #expect(interrupted.first?["retriedBy"] as? String == retry["id"] as? String, "\(runs)")
-                #expect(try await Self.isReady(container, "gamma", token: token))
+                #expect(try await ServeLifecycleTests.isReady(container, "gamma", token: token))
                 #expect(await parameter("/gamma/slow/after") == "1")
                 let after = try await keys()
                 #expect(!after.contains("terrace/gamma/terrace.lock"), "\(after)")

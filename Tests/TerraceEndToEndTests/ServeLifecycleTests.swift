@@ -74,15 +74,15 @@ import TerraceTestSupport
         (object?["conditions"] as? [[String: Any]])?.first { $0["type"] as? String == type }
     }
 
-    static func infrastructure(_ serve: ServeProcess, _ name: String, token: String) async throws -> [String: Any] {
+    static func infrastructure(_ serve: some TerraceAPIClient, _ name: String, token: String) async throws -> [String: Any] {
         try #require(try await serve.api("/infrastructures/\(name)", token: token)["infrastructure"] as? [String: Any])
     }
 
-    static func runs(_ serve: ServeProcess, _ name: String, token: String) async throws -> [[String: Any]] {
+    static func runs(_ serve: some TerraceAPIClient, _ name: String, token: String) async throws -> [[String: Any]] {
         try #require(try await serve.api("/runs?infrastructure=\(name)&limit=100", token: token)["runs"] as? [[String: Any]])
     }
 
-    static func isReady(_ serve: ServeProcess, _ name: String, token: String) async throws -> Bool {
+    static func isReady(_ serve: some TerraceAPIClient, _ name: String, token: String) async throws -> Bool {
         let status = try await infrastructure(serve, name, token: token)
         return condition(status, "Ready")?["status"] as? String == "True"
     }
